@@ -1,0 +1,28 @@
+# `make demo` and `make test` each set up .venv when missing, then run.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
+
+.PHONY: demo test bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test,postgres]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/zwgk demo
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python bench/cycle.py --units 1000
+	$(BIN)/python bench/sweep.py --deadlines 10000
+
+clean:
+	rm -rf $(VENV) out zwgk.db .pytest_cache

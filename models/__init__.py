@@ -1,0 +1,16 @@
+"""The domain: tables, the procedure's state machine and the pure rules.
+
+Imports neither prefect nor docx. Importing this package registers every table.
+"""
+
+from models import (  # noqa: F401
+    assessment,
+    audit,
+    calendar,
+    catalog,
+    cycle,
+    deadlines,
+    documents,
+    rectification,
+    units,
+)

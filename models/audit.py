@@ -1,0 +1,91 @@
+"""The append-only, hash-chained audit log.
+
+Each row carries the hash of the previous row and a hash over its own content, so an altered
+or deleted row breaks the chain and ``verify_chain`` names the first broken row. ``prev_hash``
+is unique: two writers that raced for the same predecessor cannot both append (the loser
+retries), so the chain stays a single line on every database.
+"""
+
+import hashlib
+import json
+from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Field, Session, SQLModel, select
+
+from models.types import utcnow
+
+GENESIS = "0" * 64
+
+
+class AuditEntry(SQLModel, table=True):
+    """Who did what, when, to which cycle."""
+
+    __tablename__ = "audit_log"
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow)
+    actor: str
+    action: str
+    cycle_id: int | None = Field(default=None, index=True)
+    from_stage: str = ""
+    to_stage: str = ""
+    comment: str = ""
+    prev_hash: str = Field(unique=True)
+    hash: str
+
+
+def _digest(entry: AuditEntry) -> str:
+    payload = json.dumps(
+        [entry.at.isoformat(timespec="microseconds"), entry.actor,
+         entry.action, entry.cycle_id, entry.from_stage, entry.to_stage, entry.comment,
+         entry.prev_hash],
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def append_audit(
+    session: Session,
+    *,
+    actor: str,
+    action: str,
+    cycle_id: int | None = None,
+    from_stage: str = "",
+    to_stage: str = "",
+    comment: str = "",
+) -> AuditEntry:
+    """Append one entry to the chain and flush it (the caller commits).
+
+    Uses a savepoint so that losing a race for the chain's tail retries without
+    undoing the caller's other work in the same transaction.
+    """
+    for _ in range(20):
+        last = session.exec(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1)).first()  # type: ignore[union-attr]
+        entry = AuditEntry(
+            at=utcnow().replace(tzinfo=None),  # stored naive UTC on every database
+            actor=actor, action=action, cycle_id=cycle_id, from_stage=from_stage,
+            to_stage=to_stage, comment=comment, prev_hash=last.hash if last else GENESIS, hash="",
+        )
+        entry.hash = _digest(entry)
+        try:
+            with session.begin_nested():
+                session.add(entry)
+            return entry
+        except IntegrityError:
+            session.expire_all()
+    raise RuntimeError("audit log is too contended to append (审计日志写入冲突)")
+
+
+def verify_chain(session: Session) -> AuditEntry | None:
+    """Return None when the chain is intact, else the first row whose link or content is broken.
+
+    A deleted row shows up as a broken link in the row after it.
+    """
+    prev = GENESIS
+    for entry in session.exec(select(AuditEntry).order_by(AuditEntry.id)):  # type: ignore[arg-type]
+        if entry.prev_hash != prev:
+            return entry
+        if _digest(entry) != entry.hash:
+            return entry
+        prev = entry.hash
+    return None

@@ -1,0 +1,71 @@
+"""Deadlines as rows, and the reminders sent about them (articles 10(3) and 11)."""
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from models.types import utcnow
+
+
+class DeadlineKind(StrEnum):
+    SELF_CHECK = "self_check"  # 自查材料报送
+    GROUP_SCORING = "group_scoring"  # 考核组评分
+    RECTIFICATION_PLAN = "rectification_plan"  # 整改方案报送
+    RECTIFICATION_DONE = "rectification_done"  # 整改完成
+
+
+DEADLINE_LABELS: dict[DeadlineKind, str] = {
+    DeadlineKind.SELF_CHECK: "报送自查材料",
+    DeadlineKind.GROUP_SCORING: "完成考核评分",
+    DeadlineKind.RECTIFICATION_PLAN: "报送整改方案",
+    DeadlineKind.RECTIFICATION_DONE: "完成整改并报送整改报告",
+}
+
+
+class DeadlineState(StrEnum):
+    OPEN = "open"
+    MET = "met"
+    OVERDUE = "overdue"
+    WAIVED = "waived"
+
+
+class Deadline(SQLModel, table=True):
+    """A due date for one unit (or for the group when unit_id is None)."""
+
+    __table_args__ = (UniqueConstraint("cycle_id", "kind", "unit_id", "round"),)
+    id: int | None = Field(default=None, primary_key=True)
+    cycle_id: int = Field(foreign_key="cycle.id", index=True)
+    unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
+    kind: DeadlineKind
+    round: int = Field(default=1, description="reopened rectifications get a new round")
+    starts_on: date = Field(description="the triggering event; counting starts the day after")
+    due_on: date = Field(index=True)
+    basis: str = Field(description="legal basis, e.g. 第十条第（三）项")
+    state: DeadlineState = Field(default=DeadlineState.OPEN, index=True)
+    met_on: date | None = None
+    escalated_on: date | None = None
+
+
+class ReminderStatus(StrEnum):
+    SENT = "sent"
+    FAILED = "failed"  # retried by the next sweep
+    NO_EMAIL = "no_email"  # unit has no address: staff must call
+    NO_SMTP = "no_smtp"  # no SMTP host configured: notice issued, not emailed
+
+
+class Reminder(SQLModel, table=True):
+    """One reminder slot of one deadline; the unique key makes each slot fire once."""
+
+    __table_args__ = (UniqueConstraint("deadline_id", "slot"),)
+    id: int | None = Field(default=None, primary_key=True)
+    deadline_id: int = Field(foreign_key="deadline.id", index=True)
+    slot: str = Field(description="before-3, before-1, due, overdue-1…, escalation")
+    due_on: date = Field(description="the day this slot fires")
+    status: ReminderStatus
+    attempts: int = 0
+    last_error: str = ""
+    document_id: int | None = Field(default=None, foreign_key="document_register.id")
+    sent_at: datetime | None = None
+    created_at: datetime = Field(default_factory=lambda: utcnow().replace(tzinfo=None))

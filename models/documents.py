@@ -1,0 +1,32 @@
+"""The document register: every document issued, with its number (发文字号)."""
+
+from datetime import date, datetime
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from models.types import utcnow
+
+
+class IssuedDocument(SQLModel, table=True):
+    """One issued document. ``doc_key`` (cycle, stage, unit, type) makes issuing idempotent;
+    (organ, year, seq) unique makes a number impossible to hand out twice."""
+
+    __tablename__ = "document_register"
+    __table_args__ = (UniqueConstraint("organ", "year", "seq"),)
+    id: int | None = Field(default=None, primary_key=True)
+    doc_key: str = Field(unique=True, description="cycle:stage:unit:type")
+    cycle_id: int | None = Field(default=None, foreign_key="cycle.id", index=True)
+    stage: str
+    unit_id: int | None = Field(default=None, foreign_key="unit.id")
+    doc_type: str
+    organ: str = Field(description="issuing organ key, '' for forms without a number")
+    year: int
+    seq: int | None = Field(default=None, description="number in the organ's yearly sequence")
+    number: str = Field(default="", description="发文字号，如 乌府公开办〔2026〕3号")
+    title: str
+    issued_on: date
+    addressees: str = ""
+    path: str
+    sha256: str
+    created_at: datetime = Field(default_factory=lambda: utcnow().replace(tzinfo=None))

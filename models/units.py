@@ -1,0 +1,53 @@
+"""Assessed units and the people of the leading group, the office and the assessment group."""
+
+from enum import StrEnum
+
+from sqlmodel import Field, SQLModel
+
+
+class Category(StrEnum):
+    """The two categories, assessed and ranked separately (article 7)."""
+
+    TOWNSHIP = "township"  # 乡(镇)人民政府、社区服务中心, annex 1
+    DEPARTMENT = "department"  # 区直部门, annex 2
+
+
+CATEGORY_LABELS: dict[Category, str] = {
+    Category.TOWNSHIP: "乡(镇)人民政府、社区服务中心",
+    Category.DEPARTMENT: "区直部门",
+}
+
+
+class UnitBase(SQLModel):
+    name: str = Field(index=True, unique=True, description="单位名称")
+    category: Category = Field(description="township 或 department")
+    contact_person: str = Field(default="", description="联系人")
+    contact_email: str = Field(default="", description="联系邮箱")
+    openness_leader: str = Field(default="", description="分管政务公开工作的领导")
+
+
+class Unit(UnitBase, table=True):
+    """An assessed unit (被考核单位)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    is_demo: bool = Field(default=False, description="演示数据")
+
+
+class MemberBase(SQLModel):
+    name: str = Field(index=True, unique=True, description="姓名")
+    from_unit: str = Field(description="所在单位（领导小组成员单位）")
+    position: str = Field(default="", description="职务")
+    leading_group_role: str = Field(default="", description="领导小组职务：组长/副组长/成员，空为非成员")
+    office_staff: bool = Field(default=False, description="领导小组办公室工作人员")
+    assessor: bool = Field(default=False, description="抽调参加考核组")
+
+
+class Member(MemberBase, table=True):
+    """A person of the leading group, its office, or the assessment group."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    is_demo: bool = False
+
+    @property
+    def on_leading_group(self) -> bool:
+        return bool(self.leading_group_role)

@@ -1,0 +1,60 @@
+"""Shared fixtures: a fresh database per test (SQLite, or PostgreSQL when
+ZWGK_TEST_DATABASE_URL is set) and the demo district with a 2025 cycle."""
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, create_engine
+
+from models.cycle import Cycle
+from zwgk.db import get_engine, init_schema
+from zwgk.procedure import start_cycle
+from zwgk.roster import load_demo
+
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+
+
+@pytest.fixture
+def db_url(tmp_path: Path) -> Iterator[str]:
+    """URL of an empty database of its own for this test."""
+    base = os.environ.get("ZWGK_TEST_DATABASE_URL")
+    if not base:
+        yield f"sqlite:///{tmp_path / 'zwgk.db'}"
+        return
+    name = f"zwgk_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = base.rsplit("/", 1)[0] + "/" + name
+    yield url
+    get_engine(url).dispose()
+    get_engine.cache_clear()
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def engine(db_url: str) -> Engine:
+    """The engine of this test's database, with the schema created."""
+    engine = get_engine(db_url)
+    init_schema(engine)
+    return engine
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    with Session(engine, expire_on_commit=False) as session:
+        yield session
+
+
+@pytest.fixture
+def demo_cycle(session: Session) -> Cycle:
+    """The demo district loaded and its 2025 cycle created (stage draft)."""
+    load_demo(session)
+    return start_cycle(session=session, year=2025, actor="测试")

@@ -1,0 +1,181 @@
+"""The ``zwgk`` command line: what office staff run."""
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from sqlmodel import Session, select
+
+from models.audit import verify_chain
+from models.catalog import CriterionKind, load_catalog, resolve_points
+from models.cycle import get_cycle, scheme_points
+from models.units import CATEGORY_LABELS, Category, Member, Unit
+from zwgk import status as cycle_status
+from zwgk.db import get_engine, init_schema
+from zwgk.roster import load_demo, parse_units, upsert_units
+
+app = typer.Typer(
+    help="zwgk：政务公开工作考核 (government openness assessment) — 年度考核全流程。",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+catalog_app = typer.Typer(help="考核内容明细表（指标目录） / indicator catalogs", no_args_is_help=True)
+units_app = typer.Typer(help="被考核单位 / assessed units", no_args_is_help=True)
+cycle_app = typer.Typer(help="年度考核 / annual cycles", no_args_is_help=True)
+audit_app = typer.Typer(help="审计日志 / audit log", no_args_is_help=True)
+app.add_typer(catalog_app, name="catalog")
+app.add_typer(units_app, name="units")
+app.add_typer(cycle_app, name="cycle")
+app.add_typer(audit_app, name="audit")
+
+console = Console()
+err = Console(stderr=True)
+
+Db = Annotated[
+    str | None,
+    typer.Option("--db", help="数据库 URL，覆盖 ZWGK_DATABASE_URL（如 postgresql+psycopg://…）"),
+]
+AsJson = Annotated[bool, typer.Option("--json", help="输出稳定的 JSON 文档")]
+
+
+def open_session(db: str | None) -> Session:
+    """A session on ``db`` (or the configured database), with the schema in place."""
+    engine = get_engine(db)
+    init_schema(engine)
+    return Session(engine, expire_on_commit=False)
+
+
+def print_json(data: Any) -> None:
+    """Print ``data`` as indented UTF-8 JSON (Chinese kept readable)."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+@app.command()
+def init(
+    demo: Annotated[bool, typer.Option("--demo", help="同时载入虚构的演示区县（单位、领导小组）")] = False,
+    db: Db = None,
+) -> None:
+    """创建数据库表（可重复执行）/ create the schema idempotently, optionally with demo data."""
+    with open_session(db) as session:
+        from models.catalog import sync_catalog
+
+        sync_catalog(session)
+        if demo:
+            units, members = load_demo(session)
+            console.print(f"已载入演示数据：{units} 个被考核单位，{members} 名人员。")
+    console.print(f"数据库已就绪 (schema ready): {get_engine(db).url.render_as_string()}")
+
+
+@catalog_app.command("show")
+def catalog_show(
+    category: Annotated[Category, typer.Option(help="township（乡镇、社区）或 department（区直部门）")],
+    year: Annotated[int | None, typer.Option(help="显示该年度实施方案中的分值")] = None,
+    as_json: AsJson = False,
+    db: Db = None,
+) -> None:
+    """显示考核内容明细表及分值 / show a category's criteria and points."""
+    specs = load_catalog(category)
+    if year is None:
+        points = resolve_points(category, {})
+    else:
+        with open_session(db) as session:
+            points = scheme_points(session, get_cycle(session, year).id)  # type: ignore[arg-type]
+    items = [{"ref": s.ref, "area": s.area, "level1": s.level1, "text": s.text,
+              "kind": s.kind.value, "points": str(points[s.ref])} for s in specs]
+    if as_json:
+        print_json(items)
+        return
+    table = Table(title=f"{CATEGORY_LABELS[category]} 考核内容明细表" + (f"（{year} 年度）" if year else ""))
+    for col in ("编号", "内容", "一级指标", "二级指标", "类型", "分值"):
+        table.add_column(col, overflow="fold")
+    for i in items:
+        table.add_row(i["ref"], i["area"], i["level1"], i["text"], i["kind"], i["points"])
+    console.print(table)
+    regular = sum(1 for s in specs if s.kind is CriterionKind.REGULAR)
+    console.print(f"共 {len(specs)} 项，其中常规指标 {regular} 项。")
+
+
+@units_app.command("import")
+def units_import(
+    file: Annotated[Path, typer.Argument(help="CSV 或 .xlsx，表头：单位名称,类别,联系人,联系邮箱,分管领导")],
+    db: Db = None,
+) -> None:
+    """导入被考核单位（有错误时整份文件不导入）/ import units; any bad row rejects the file."""
+    units = parse_units(file)
+    with open_session(db) as session:
+        added, updated = upsert_units(session, units)
+    console.print(f"{file.name}：新增 {added} 个单位，更新 {updated} 个，共 {len(units)} 行。")
+
+
+@units_app.command("list")
+def units_list(as_json: AsJson = False, db: Db = None) -> None:
+    """列出被考核单位 / list assessed units."""
+    with open_session(db) as session:
+        units = session.exec(select(Unit).order_by(Unit.category, Unit.id)).all()  # type: ignore[arg-type]
+    rows = [u.model_dump(include={"name", "category", "contact_person", "contact_email",
+                                  "openness_leader"}) for u in units]
+    if as_json:
+        print_json(rows)
+        return
+    table = Table(title=f"被考核单位（{len(rows)} 个）")
+    for col in ("单位名称", "类别", "联系人", "联系邮箱", "分管领导"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(r["name"], CATEGORY_LABELS[r["category"]], r["contact_person"],
+                      r["contact_email"] or "（无，需电话联系）", r["openness_leader"])
+    console.print(table)
+
+
+@units_app.command("members")
+def units_members(as_json: AsJson = False, db: Db = None) -> None:
+    """列出领导小组、办公室和考核组人员 / list the leading group, office staff and assessors."""
+    with open_session(db) as session:
+        members = session.exec(select(Member).order_by(Member.id)).all()  # type: ignore[arg-type]
+    rows = [m.model_dump(exclude={"id", "is_demo"}) for m in members]
+    if as_json:
+        print_json(rows)
+        return
+    table = Table(title="人员名单")
+    for col in ("姓名", "所在单位", "职务", "领导小组", "办公室", "考核组"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(r["name"], r["from_unit"], r["position"], r["leading_group_role"] or "—",
+                      "是" if r["office_staff"] else "—", "是" if r["assessor"] else "—")
+    console.print(table)
+
+
+@cycle_app.command("status")
+def cycle_status_cmd(year: int, as_json: AsJson = False, db: Db = None) -> None:
+    """年度考核进展：阶段、等待事项、未报送单位、已发文件 / where a cycle stands."""
+    with open_session(db) as session:
+        report = cycle_status.build(session, year)
+    if as_json:
+        print_json(report)
+        return
+    cycle_status.render(report, console)
+
+
+@audit_app.command("verify")
+def audit_verify(db: Db = None) -> None:
+    """校验审计日志哈希链，被改动或删除时以非零状态退出 / verify the audit hash chain."""
+    with open_session(db) as session:
+        broken = verify_chain(session)
+    if broken is not None:
+        err.print(f"[red]审计日志第 {broken.id} 条（{broken.at:%Y-%m-%d %H:%M:%S} {broken.actor} "
+                  f"{broken.action}）校验失败：记录被改动或其前一条被删除 "
+                  f"(audit row {broken.id} is broken)[/red]")
+        raise typer.Exit(1)
+    console.print("审计日志完整 (audit chain intact)")
+
+
+def main() -> None:
+    """Entry point: run the CLI and turn domain errors into a clear message and exit code 2."""
+    try:
+        app()
+    except (ValueError, LookupError, RuntimeError) as exc:
+        err.print(f"错误 (error): {exc}", markup=False, highlight=False)
+        sys.exit(2)
