@@ -1,21 +1,20 @@
 """The ``zwgk`` command line: what office staff run."""
 
-import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
-from sqlmodel import Session, select
+from sqlmodel import select
 
 from models.audit import verify_chain
-from models.catalog import CriterionKind, load_catalog, resolve_points
+from models.catalog import CriterionKind, load_catalog, resolve_points, sync_catalog
 from models.cycle import get_cycle, scheme_points
 from models.units import CATEGORY_LABELS, Category, Member, Unit
 from zwgk import status as cycle_status
-from zwgk.db import get_engine, init_schema
+from zwgk.cli_common import AsJson, Db, console, err, open_session, print_json
+from zwgk.db import get_engine
 from zwgk.roster import load_demo, parse_units, upsert_units
 
 app = typer.Typer(
@@ -32,28 +31,6 @@ app.add_typer(units_app, name="units")
 app.add_typer(cycle_app, name="cycle")
 app.add_typer(audit_app, name="audit")
 
-console = Console()
-err = Console(stderr=True)
-
-Db = Annotated[
-    str | None,
-    typer.Option("--db", help="数据库 URL，覆盖 ZWGK_DATABASE_URL（如 postgresql+psycopg://…）"),
-]
-AsJson = Annotated[bool, typer.Option("--json", help="输出稳定的 JSON 文档")]
-
-
-def open_session(db: str | None) -> Session:
-    """A session on ``db`` (or the configured database), with the schema in place."""
-    engine = get_engine(db)
-    init_schema(engine)
-    return Session(engine, expire_on_commit=False)
-
-
-def print_json(data: Any) -> None:
-    """Print ``data`` as indented UTF-8 JSON (Chinese kept readable)."""
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
-
-
 @app.command()
 def init(
     demo: Annotated[bool, typer.Option("--demo", help="同时载入虚构的演示区县（单位、领导小组）")] = False,
@@ -61,8 +38,6 @@ def init(
 ) -> None:
     """创建数据库表（可重复执行）/ create the schema idempotently, optionally with demo data."""
     with open_session(db) as session:
-        from models.catalog import sync_catalog
-
         sync_catalog(session)
         if demo:
             units, members = load_demo(session)
