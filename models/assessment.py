@@ -11,10 +11,6 @@ from sqlmodel import Field, SQLModel
 from models.types import Points, utcnow
 
 
-def _now() -> datetime:
-    return utcnow().replace(tzinfo=None)
-
-
 class SelfCheckStatus(StrEnum):
     PENDING = "pending"  # 未报送（未到期）
     RECEIVED = "received"  # 按时报送
@@ -83,7 +79,7 @@ class Deduction(SQLModel, table=True):
     evidence: str = ""
     daily_record_id: int | None = Field(default=None, foreign_key="daily_record.id")
     recorded_by: str
-    recorded_at: datetime = Field(default_factory=_now)
+    recorded_at: datetime = Field(default_factory=utcnow)
 
 
 class DailyRecord(SQLModel, table=True):
@@ -99,7 +95,7 @@ class DailyRecord(SQLModel, table=True):
     finding: str
     found_on: date
     recorded_by: str
-    recorded_at: datetime = Field(default_factory=_now)
+    recorded_at: datetime = Field(default_factory=utcnow)
     source_key: str | None = Field(
         default=None, unique=True, description="set when a rule created it, so re-runs add none"
     )
@@ -124,4 +120,4 @@ class SpecialItem(SQLModel, table=True):
     reason: str
     evidence: str = ""
     recorded_by: str
-    recorded_at: datetime = Field(default_factory=_now)
+    recorded_at: datetime = Field(default_factory=utcnow)

@@ -62,7 +62,7 @@ def append_audit(
     for _ in range(20):
         last = session.exec(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1)).first()  # type: ignore[union-attr]
         entry = AuditEntry(
-            at=utcnow().replace(tzinfo=None),  # stored naive UTC on every database
+            at=utcnow(),
             actor=actor, action=action, cycle_id=cycle_id, from_stage=from_stage,
             to_stage=to_stage, comment=comment, prev_hash=last.hash if last else GENESIS, hash="",
         )

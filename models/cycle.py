@@ -22,8 +22,8 @@ class Cycle(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     year: int = Field(index=True, unique=True, description="考核年度")
     stage: Stage = Field(default=Stage.DRAFT)
-    created_at: datetime = Field(default_factory=lambda: utcnow().replace(tzinfo=None))
-    stage_changed_at: datetime = Field(default_factory=lambda: utcnow().replace(tzinfo=None))
+    created_at: datetime = Field(default_factory=utcnow)
+    stage_changed_at: datetime = Field(default_factory=utcnow)
     config: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     flow_run_id: str | None = Field(default=None, description="the Prefect run driving this cycle")
     waiting_for: str = Field(default="", description="what the cycle waits for, e.g. gate:scheme")
@@ -52,7 +52,7 @@ class GateDecision(SQLModel, table=True):
     return_to: str = Field(default="", description="退回到的阶段")
     decided_by: str
     comment: str = ""
-    decided_at: datetime = Field(default_factory=lambda: utcnow().replace(tzinfo=None))
+    decided_at: datetime = Field(default_factory=utcnow)
 
 
 class CycleNotFound(LookupError):
@@ -124,7 +124,7 @@ def transition(
     session.refresh(cycle)
     current = cycle.stage
     meaning = check_transition(current, to)
-    now = utcnow().replace(tzinfo=None)
+    now = utcnow()
     result = session.execute(
         update(Cycle)
         .where(Cycle.id == cycle_id, Cycle.stage == current)  # type: ignore[arg-type]

@@ -68,4 +68,4 @@ class Reminder(SQLModel, table=True):
     last_error: str = ""
     document_id: int | None = Field(default=None, foreign_key="document_register.id")
     sent_at: datetime | None = None
-    created_at: datetime = Field(default_factory=lambda: utcnow().replace(tzinfo=None))
+    created_at: datetime = Field(default_factory=utcnow)

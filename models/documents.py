@@ -29,4 +29,4 @@ class IssuedDocument(SQLModel, table=True):
     addressees: str = ""
     path: str
     sha256: str
-    created_at: datetime = Field(default_factory=lambda: utcnow().replace(tzinfo=None))
+    created_at: datetime = Field(default_factory=utcnow)
