@@ -10,10 +10,13 @@ from sqlmodel import select
 
 from models.audit import verify_chain
 from models.catalog import CriterionKind, load_catalog, resolve_points, sync_catalog
-from models.cycle import get_cycle, scheme_points
+from models.cycle import Gate, get_cycle, scheme_points
+from models.stages import Stage
 from models.units import CATEGORY_LABELS, Category, Member, Unit
+from zwgk import runs
 from zwgk import status as cycle_status
-from zwgk.cli_common import AsJson, Db, console, err, open_session, print_json
+from zwgk.gates import GATE_LABELS, Decision
+from zwgk.cli_common import AsJson, Db, Today, console, err, open_session, print_json, use_database
 from zwgk.db import get_engine
 from zwgk.roster import load_demo, parse_units, upsert_units
 
@@ -132,6 +135,74 @@ def cycle_status_cmd(year: int, as_json: AsJson = False, db: Db = None) -> None:
         print_json(report)
         return
     cycle_status.render(report, console)
+
+
+@cycle_app.command("start")
+def cycle_start(
+    year: Annotated[int, typer.Argument(help="考核年度，如 2025")],
+    today: Today = None,
+    by: Annotated[str, typer.Option("--by", help="发起人")] = "领导小组办公室",
+    db: Db = None,
+) -> None:
+    """启动年度考核（配置了 Prefect 服务器时通过部署运行，否则在本进程运行）/ start the annual run."""
+    use_database(db)
+    info = runs.start(year, today=today, started_by=by)
+    print_run(info)
+
+
+@cycle_app.command("resume")
+def cycle_resume(
+    year: Annotated[int, typer.Argument(help="考核年度")],
+    today: Today = None,
+    db: Db = None,
+) -> None:
+    """让等待中的年度考核继续（各单位材料已齐或期限已过时）/ let a waiting run carry on."""
+    use_database(db)
+    with open_session(db) as session:
+        info = runs.resume(session, year, today=today)
+    print_run(info)
+
+
+@app.command()
+def approve(
+    year: Annotated[int, typer.Argument(help="考核年度")],
+    gate: Annotated[Gate, typer.Argument(help="scheme 实施方案 / office-review 办公室审核 / leading-group 领导小组审定")],
+    decision: Annotated[str, typer.Option("--decision", help="approve（同意）或 return（退回）")],
+    by: Annotated[str, typer.Option("--by", help="决定人姓名（须在领导小组或办公室人员名单中）")],
+    comment: Annotated[str, typer.Option("--comment", help="意见")] = "",
+    to: Annotated[str | None, typer.Option("--to", help="退回到 office-review 或 group（仅领导小组审定）")] = None,
+    today: Today = None,
+    db: Db = None,
+) -> None:
+    """在审定环节作出决定并让年度考核继续 / decide at a gate and resume the run."""
+    use_database(db)
+    return_to = {None: None, "office-review": Stage.OFFICE_REVIEW, "group": Stage.GROUP_ASSESSMENT}
+    if to not in return_to:
+        raise typer.BadParameter("--to 只能是 office-review 或 group")
+    with open_session(db) as session:
+        info = runs.approve(session, year, Decision(gate=gate, decision=decision, by=by,
+                                                    comment=comment, return_to=return_to[to]),
+                            today=today)
+    console.print(f"已记录：{by} 对“{GATE_LABELS[gate]}”的决定（{decision}）。")
+    print_run(info)
+
+
+@app.command()
+def serve(
+    port: Annotated[int, typer.Option(help="本机 Prefect 服务器端口（仅在未设置 PREFECT_API_URL 时启动）")] = 4200,
+) -> None:
+    """启动本机 Prefect 服务器和三个部署（年度考核、催办、整改督办），Ctrl-C 停止 / serve everything."""
+    from zwgk.serve import run
+
+    raise typer.Exit(run(port))
+
+
+def print_run(info: runs.RunInfo) -> None:
+    """Tell the user which run carries the cycle and where it stands."""
+    console.print(f"Prefect 运行 (flow run)：{info.flow_run_id}")
+    if info.link:
+        console.print(f"界面链接 (UI)：{info.link}")
+    console.print(f"状态：{info.outcome}")
 
 
 @audit_app.command("verify")

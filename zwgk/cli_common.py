@@ -1,7 +1,9 @@
 """What every ``zwgk`` command module shares: the --db and --json options, consoles, sessions."""
 
 import json
+import os
 import sys
+from datetime import date
 from typing import Annotated, Any
 
 import typer
@@ -9,6 +11,7 @@ from rich.console import Console
 from sqlmodel import Session
 
 from zwgk.db import get_engine, init_schema
+from zwgk.settings import get_settings
 
 console = Console()
 err = Console(stderr=True, soft_wrap=True)
@@ -18,6 +21,18 @@ Db = Annotated[
     typer.Option("--db", help="数据库 URL，覆盖 ZWGK_DATABASE_URL（如 postgresql+psycopg://…）"),
 ]
 AsJson = Annotated[bool, typer.Option("--json", help="输出稳定的 JSON 文档")]
+Today = Annotated[
+    date | None,
+    typer.Option("--today", parser=date.fromisoformat, metavar="YYYY-MM-DD",
+                 help="按此日期办理（默认今天，北京时间）"),
+]
+
+
+def use_database(db: str | None) -> None:
+    """Make ``db`` the database of everything this process runs, flows included."""
+    if db:
+        os.environ["ZWGK_DATABASE_URL"] = db
+        get_settings.cache_clear()
 
 
 def open_session(db: str | None) -> Session:

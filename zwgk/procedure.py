@@ -3,11 +3,25 @@
 Tasks in ``tasks/`` wrap these; each is idempotent so a re-run after a crash is harmless.
 """
 
-from sqlalchemy import func
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import func, update
 from sqlmodel import Session, select
 
-from models.assessment import Assessment
+from models.assessment import (
+    Assessment,
+    DailyMethod,
+    DailyRecord,
+    Deduction,
+    SelfCheckStatus,
+    SpecialItem,
+    SpecialKind,
+)
+from models.catalog import Criterion
 from models.cycle import Cycle, create_cycle
+from models.deadlines import Deadline, DeadlineKind
+from models.rectification import RectificationItem, RectificationState
 from models.scheme import SchemeConfig
 from models.units import Unit
 
@@ -29,3 +43,118 @@ def start_cycle(
         session.add_all(Assessment(cycle_id=cycle.id, unit_id=uid) for uid in unit_ids)  # type: ignore[misc]
         session.commit()
     return cycle
+
+
+def attach_run(*, session: Session, cycle_id: int, flow_run_id: str | None) -> None:
+    """Remember which Prefect run drives the cycle, so approvals can resume it."""
+    cycle = session.get(Cycle, cycle_id)
+    assert cycle is not None
+    if flow_run_id and cycle.flow_run_id != flow_run_id:
+        cycle.flow_run_id = flow_run_id
+        session.add(cycle)
+        session.commit()
+
+
+def set_waiting(*, session: Session, cycle_id: int, waiting_for: str) -> None:
+    """Record what the cycle waits for ('' when it waits for nothing)."""
+    session.execute(update(Cycle).where(Cycle.id == cycle_id).values(waiting_for=waiting_for))  # type: ignore[arg-type]
+    session.commit()
+
+
+def self_check_due_on(*, session: Session, cycle_id: int) -> date | None:
+    """The self-check due date of the cycle (the latest unit deadline), if deadlines are open."""
+    return session.exec(
+        select(func.max(Deadline.due_on)).where(
+            Deadline.cycle_id == cycle_id, Deadline.kind == DeadlineKind.SELF_CHECK)
+    ).one()
+
+
+def self_check_done(*, session: Session, cycle_id: int, today: date) -> bool:
+    """True when every unit has sent its self-check or the due date has passed."""
+    pending = session.exec(
+        select(func.count()).select_from(Assessment).where(
+            Assessment.cycle_id == cycle_id, Assessment.self_check_status == SelfCheckStatus.PENDING)
+    ).one()
+    due = self_check_due_on(session=session, cycle_id=cycle_id)
+    return pending == 0 or (due is not None and today > due)
+
+
+def close_self_check(*, session: Session, cycle_id: int, today: date) -> list[int]:
+    """Mark units that never sent a self-check as missing, with a daily-assessment record each
+    (article 10(1): a deduction basis for the group). Idempotent; returns their unit ids."""
+    cycle = session.get(Cycle, cycle_id)
+    assert cycle is not None
+    missing = session.exec(
+        select(Assessment).where(Assessment.cycle_id == cycle_id,
+                                 Assessment.self_check_status.in_(  # type: ignore[attr-defined]
+                                     [SelfCheckStatus.PENDING, SelfCheckStatus.MISSING]))
+    ).all()
+    known = set(session.exec(select(DailyRecord.source_key).where(
+        DailyRecord.source_key.in_([_missing_key(a) for a in missing]))).all())  # type: ignore[union-attr]
+    for assessment in missing:
+        assessment.self_check_status = SelfCheckStatus.MISSING
+        session.add(assessment)
+        if _missing_key(assessment) not in known:
+            session.add(DailyRecord(
+                year=cycle.year, unit_id=assessment.unit_id, points=Decimal("0.0"),
+                method=DailyMethod.DAILY_RECORD, found_on=today, recorded_by="系统",
+                finding=f"{cycle.year}年度自查材料截至期限未报送，作为年度考核扣分依据",
+                source_key=_missing_key(assessment)))
+    session.commit()
+    return [a.unit_id for a in missing]
+
+
+def _missing_key(assessment: Assessment) -> str:
+    return f"self-check-missing:{assessment.cycle_id}:{assessment.unit_id}"
+
+
+def unscored_units(*, session: Session, cycle_id: int) -> list[int]:
+    """Units the group has not scored yet (empty when the group stage may finish)."""
+    return list(session.exec(
+        select(Assessment.unit_id).where(Assessment.cycle_id == cycle_id, Assessment.scored == False)  # noqa: E712
+    ).all())
+
+
+def open_rectification(*, session: Session, cycle_id: int, on: date) -> int:
+    """Create one rectification item per unit with problems found (article 11; idempotent).
+
+    The problems are the group's deduction reasons, the special items, and a missing
+    self-check. Returns the number of items.
+    """
+    assessments = session.exec(select(Assessment).where(Assessment.cycle_id == cycle_id)).all()
+    by_id = {a.id: a for a in assessments}
+    problems: dict[int, list[str]] = {a.id: [] for a in assessments}  # type: ignore[misc]
+    for aid, reason, text in session.exec(
+        select(Deduction.assessment_id, Deduction.reason, Criterion.text)
+        .join(Criterion, Criterion.id == Deduction.criterion_id)  # type: ignore[arg-type]
+        .where(Deduction.assessment_id.in_(by_id))  # type: ignore[attr-defined]
+        .order_by(Deduction.id)
+    ):
+        problems[aid].append(f"{reason}（对应指标：{text}）")
+    for aid, reason in session.exec(
+        select(SpecialItem.assessment_id, SpecialItem.reason)
+        .where(SpecialItem.assessment_id.in_(by_id), SpecialItem.kind != SpecialKind.BONUS)  # type: ignore[attr-defined]
+        .order_by(SpecialItem.id)
+    ):
+        problems[aid].append(reason)
+    for a in assessments:
+        if a.self_check_status is SelfCheckStatus.MISSING:
+            problems[a.id].append("未按期报送年度自查材料")  # type: ignore[index]
+    existing = set(session.exec(select(RectificationItem.assessment_id).where(
+        RectificationItem.assessment_id.in_(by_id))).all())  # type: ignore[attr-defined]
+    for aid, lines in problems.items():
+        if lines and aid not in existing:
+            session.add(RectificationItem(assessment_id=aid, problems="\n".join(lines), feedback_on=on))
+    session.commit()
+    return sum(1 for lines in problems.values() if lines)
+
+
+def rectification_finished(*, session: Session, cycle_id: int) -> bool:
+    """True when every rectification item of the cycle has been verified by the office."""
+    open_items = session.exec(
+        select(func.count()).select_from(RectificationItem)
+        .join(Assessment, Assessment.id == RectificationItem.assessment_id)  # type: ignore[arg-type]
+        .where(Assessment.cycle_id == cycle_id,
+               RectificationItem.state != RectificationState.VERIFIED)
+    ).one()
+    return open_items == 0

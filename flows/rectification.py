@@ -1,0 +1,27 @@
+"""Feedback and rectification (article 11): problems fed back, rectified by a deadline."""
+
+from datetime import date
+
+from prefect import flow
+
+from models.stages import Stage
+from tasks import dashboard, documents
+from tasks.cycle import advance, open_rectification
+from tasks.deadlines import open_rectification_deadlines
+
+
+@flow(name="feedback", description="向被考核单位反馈问题，下发整改通知书")
+def open_feedback(cycle_id: int, today: date) -> None:
+    """One rectification item and notice per unit with problems, with its deadlines."""
+    open_rectification(cycle_id, today)
+    open_rectification_deadlines(cycle_id, today)
+    documents.issue_rectification_notices(cycle_id, today)
+    advance(cycle_id, Stage.PUBLISHED, Stage.RECTIFICATION, "领导小组办公室", "反馈问题，督促整改")
+    dashboard.publish_documents(cycle_id)
+
+
+@flow(name="close-cycle", description="整改全部核验通过，年度考核结束")
+def close_cycle(cycle_id: int) -> None:
+    """Close the year's cycle."""
+    advance(cycle_id, Stage.RECTIFICATION, Stage.CLOSED, "领导小组办公室", "整改核验完毕")
+    dashboard.publish_documents(cycle_id)

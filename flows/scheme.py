@@ -1,0 +1,24 @@
+"""Scheme stage (articles 8, 10(2)): the office proposes, the leading group approves, the
+office issues the year's implementation scheme."""
+
+from datetime import date
+
+from prefect import flow
+
+from models.stages import Stage
+from tasks import dashboard, documents
+from tasks.cycle import advance
+
+
+@flow(name="scheme-proposal", description="拟定年度考核实施方案，报领导小组审定")
+def propose_scheme(cycle_id: int) -> None:
+    """Show the proposed scheme (points per category, units) on the dashboard for review."""
+    dashboard.publish_documents(cycle_id)
+
+
+@flow(name="scheme-issue", description="印发年度考核实施方案及考核内容明细表")
+def issue_scheme(cycle_id: int, today: date) -> None:
+    """Issue the approved scheme with both indicator tables as annexes, then open self-checks."""
+    documents.issue_scheme_notice(cycle_id, today)
+    advance(cycle_id, Stage.SCHEME_APPROVED, Stage.SELF_CHECK, "领导小组办公室", "印发实施方案")
+    dashboard.publish_documents(cycle_id)

@@ -1,0 +1,30 @@
+"""Self-check stage (article 10(3)): every unit checks itself against the indicator table."""
+
+from datetime import date
+
+from prefect import flow
+
+from models.stages import Stage
+from tasks import dashboard, documents
+from tasks.cycle import advance, close_self_check
+from tasks.deadlines import open_self_check_deadlines
+
+
+@flow(name="self-check-open", description="下发自查通知和自查评分表，开始计算报送期限")
+def open_self_check(cycle_id: int, today: date) -> date:
+    """Open the deadlines, issue the notice and one pre-filled form per unit; the due date."""
+    due_on = open_self_check_deadlines(cycle_id, today)
+    documents.issue_self_check_notice(cycle_id, today, due_on)
+    documents.issue_self_check_forms(cycle_id, today)
+    dashboard.publish_self_check_table(cycle_id)
+    dashboard.publish_documents(cycle_id)
+    return due_on
+
+
+@flow(name="self-check-close", description="自查截止：记录未报送单位，转入考核组考核")
+def close_self_checks(cycle_id: int, today: date) -> list[int]:
+    """Record units that never sent their self-check, then hand over to the group."""
+    missing = close_self_check(cycle_id, today)
+    advance(cycle_id, Stage.SELF_CHECK, Stage.GROUP_ASSESSMENT, "领导小组办公室", "自查截止")
+    dashboard.publish_self_check_table(cycle_id)
+    return missing

@@ -1,0 +1,125 @@
+"""Tasks over the cycle's own state: open it, read it, move it, record waits and decisions.
+
+None of these is cached: each reads or changes the database, which is the source of truth,
+and each is safe to run again.
+"""
+
+from datetime import date
+
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+from pydantic import BaseModel
+
+from models.cycle import Cycle, Gate, transition
+from models.stages import Stage
+from zwgk import gates, procedure
+from zwgk.db import session_scope
+
+
+class CycleView(BaseModel):
+    """What a flow needs to know about a cycle to decide its next step."""
+
+    id: int
+    year: int
+    stage: Stage
+    waiting_for: str
+
+
+@task(cache_policy=NO_CACHE)
+def open_cycle(year: int, actor: str, flow_run_id: str | None) -> int:
+    """Create the year's cycle with an assessment per unit (idempotent); remember the run."""
+    with session_scope() as session:
+        cycle = procedure.start_cycle(session=session, year=year, actor=actor)
+        procedure.attach_run(session=session, cycle_id=cycle.id, flow_run_id=flow_run_id)  # type: ignore[arg-type]
+        return cycle.id  # type: ignore[return-value]
+
+
+@task(cache_policy=NO_CACHE)
+def read_cycle(cycle_id: int) -> CycleView:
+    """The cycle's stage and what it waits for, as stored now."""
+    with session_scope() as session:
+        cycle = session.get(Cycle, cycle_id)
+        assert cycle is not None
+        return CycleView(id=cycle_id, year=cycle.year, stage=cycle.stage, waiting_for=cycle.waiting_for)
+
+
+@task(cache_policy=NO_CACHE)
+def advance(cycle_id: int, frm: Stage, to: Stage, actor: str, comment: str = "") -> Stage:
+    """Move the cycle from ``frm`` to ``to``; a cycle already at ``to`` is left as it is."""
+    with session_scope() as session:
+        cycle = session.get(Cycle, cycle_id)
+        assert cycle is not None
+        if cycle.stage == to:
+            return to
+        return transition(session=session, cycle_id=cycle_id, to=to, actor=actor,
+                          comment=comment).stage
+
+
+@task(cache_policy=NO_CACHE)
+def set_waiting(cycle_id: int, waiting_for: str) -> None:
+    """Record what the cycle waits for (shown by `zwgk cycle status`)."""
+    with session_scope() as session:
+        procedure.set_waiting(session=session, cycle_id=cycle_id, waiting_for=waiting_for)
+
+
+@task(cache_policy=NO_CACHE)
+def pending_gate_round(cycle_id: int, gate: Gate) -> int:
+    """How many decisions were taken at ``gate`` so far: numbers the current wait."""
+    with session_scope() as session:
+        return len(gates.decision_ids(session, cycle_id=cycle_id, gate=gate))
+
+
+@task(cache_policy=NO_CACHE)
+def record_decision(cycle_id: int, decision: gates.Decision) -> int:
+    """Record a gate decision given in the Prefect UI or by `zwgk approve`; returns its id."""
+    with session_scope() as session:
+        return gates.decide(session, cycle_id=cycle_id, decision=decision).id  # type: ignore[return-value]
+
+
+@task(cache_policy=NO_CACHE)
+def self_check_done(cycle_id: int, today: date) -> bool:
+    """Every unit has sent its self-check, or the due date has passed."""
+    with session_scope() as session:
+        return procedure.self_check_done(session=session, cycle_id=cycle_id, today=today)
+
+
+@task(cache_policy=NO_CACHE)
+def close_self_check(cycle_id: int, today: date) -> list[int]:
+    """Record the units that never sent a self-check (a deduction basis)."""
+    with session_scope() as session:
+        return procedure.close_self_check(session=session, cycle_id=cycle_id, today=today)
+
+
+@task(cache_policy=NO_CACHE)
+def unscored_units(cycle_id: int) -> list[int]:
+    """Units the group has not scored yet."""
+    with session_scope() as session:
+        return procedure.unscored_units(session=session, cycle_id=cycle_id)
+
+
+@task(cache_policy=NO_CACHE)
+def open_rectification(cycle_id: int, on: date) -> int:
+    """One rectification item per unit with problems (article 11)."""
+    with session_scope() as session:
+        return procedure.open_rectification(session=session, cycle_id=cycle_id, on=on)
+
+
+@task(cache_policy=NO_CACHE)
+def rectification_finished(cycle_id: int) -> bool:
+    """Every rectification item has been verified."""
+    with session_scope() as session:
+        return procedure.rectification_finished(session=session, cycle_id=cycle_id)
+
+
+@task(cache_policy=NO_CACHE)
+def leading_group_decisions(cycle_id: int) -> list[int]:
+    """Ids of the leading group's decisions on the results, oldest first."""
+    with session_scope() as session:
+        return gates.decision_ids(session, cycle_id=cycle_id, gate=Gate.LEADING_GROUP)
+
+
+@task(cache_policy=NO_CACHE)
+def score_revision(cycle_id: int) -> int:
+    """How many times the scores were sent back to the group (numbers the score documents)."""
+    with session_scope() as session:
+        return gates.returns_to_group(session, cycle_id=cycle_id)

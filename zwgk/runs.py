@@ -1,0 +1,85 @@
+"""Starting and resuming the annual run: through the deployment when a Prefect server is
+configured, in this process otherwise (embedded mode)."""
+
+from dataclasses import dataclass
+from datetime import date
+from uuid import UUID
+
+from prefect.client.schemas.objects import FlowRun
+from prefect.settings import PREFECT_API_URL, PREFECT_UI_URL
+from sqlmodel import Session
+
+from models.cycle import get_cycle
+from zwgk import gates
+
+DEPLOYMENT = "annual-assessment/annual-assessment"
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """What a user needs to find a run again."""
+
+    flow_run_id: str | None
+    link: str | None
+    outcome: str  # "started" (deployment), "resumed", or where the in-process run stopped
+
+
+def server_configured() -> bool:
+    """True when a Prefect API (a real server) is configured."""
+    return bool(PREFECT_API_URL.value())
+
+
+def run_link(flow_run_id: str | None) -> str | None:
+    """The Prefect UI page of a run, when a server with a UI is configured."""
+    ui = PREFECT_UI_URL.value()
+    return f"{ui.rstrip('/')}/runs/flow-run/{flow_run_id}" if ui and flow_run_id else None
+
+
+def start(year: int, *, today: date | None = None, started_by: str = "领导小组办公室") -> RunInfo:
+    """Start the annual run of ``year``."""
+    options = {"today": today.isoformat() if today else None, "started_by": started_by}
+    if server_configured():
+        from prefect.deployments import run_deployment
+
+        run: FlowRun = run_deployment(DEPLOYMENT, parameters={"year": year, "options": options},
+                                      timeout=0)  # type: ignore[assignment]
+        return RunInfo(str(run.id), run_link(str(run.id)), "started")
+    return _run_here(year, today, started_by)
+
+
+def resume(session: Session, year: int, *, today: date | None = None,
+           run_input: dict[str, str] | None = None) -> RunInfo:
+    """Let the year's run carry on: resume the suspended deployment run, or run it here."""
+    cycle = get_cycle(session, year)
+    if server_configured() and cycle.flow_run_id:
+        from prefect.client.orchestration import get_client
+        from prefect.flow_runs import resume_flow_run
+
+        run_id = UUID(cycle.flow_run_id)
+        with get_client(sync_client=True) as client:
+            state = client.read_flow_run(run_id).state
+        if state is not None and state.is_paused():
+            resume_flow_run(run_id, run_input=run_input)
+            return RunInfo(cycle.flow_run_id, run_link(cycle.flow_run_id), "resumed")
+        return RunInfo(cycle.flow_run_id, run_link(cycle.flow_run_id),
+                       f"running ({state.name if state else 'unknown'})")
+    return _run_here(year, today, "领导小组办公室")
+
+
+def approve(session: Session, year: int, decision: gates.Decision, *,
+            today: date | None = None) -> RunInfo:
+    """Record a gate decision (refused whole if not allowed), then let the run carry on."""
+    cycle = get_cycle(session, year)
+    gates.decide(session, cycle_id=cycle.id, decision=decision)  # type: ignore[arg-type]
+    run_input = {"decision": decision.decision, "by": decision.by, "comment": decision.comment,
+                 "return_to": str(decision.return_to or "")}
+    return resume(session, year, today=today, run_input=run_input)
+
+
+def _run_here(year: int, today: date | None, started_by: str) -> RunInfo:
+    from flows.annual import CycleOptions, annual_assessment
+
+    state = annual_assessment(year, CycleOptions(today=today, started_by=started_by),
+                              return_state=True)
+    outcome = state.result()
+    return RunInfo(str(state.state_details.flow_run_id), None, str(outcome))
