@@ -18,7 +18,7 @@ demo: $(STAMP)
 	$(BIN)/zwgk demo
 
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python bench/cycle.py --units 1000
