@@ -1,10 +1,15 @@
 """The ``zwgk`` command line: what office staff run."""
 
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
+
+# Staff read zwgk's own messages; Prefect's per-task log lines belong in the Prefect UI (the
+# processes `zwgk serve` starts log at INFO). Set before anything loads Prefect's settings.
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 from rich.table import Table
 from sqlmodel import select
 
@@ -16,6 +21,7 @@ from models.units import CATEGORY_LABELS, Category, Member, Unit
 from zwgk import runs
 from zwgk import status as cycle_status
 from zwgk.gates import GATE_LABELS, Decision
+from zwgk.settings import get_settings
 from zwgk.cli_common import AsJson, Db, Today, console, err, open_session, print_json, use_database
 from zwgk.db import get_engine
 from zwgk.roster import load_demo, parse_units, upsert_units
@@ -195,6 +201,24 @@ def serve(
     from zwgk.serve import run
 
     raise typer.Exit(run(port))
+
+
+@app.command()
+def demo(
+    keep: Annotated[bool, typer.Option("--keep", help="在已有演示数据上继续（中断后续跑），不清空")] = False,
+    db: Annotated[str | None, typer.Option("--db", help="演示数据库 URL（默认 out/zwgk-demo.db）")] = None,
+) -> None:
+    """在虚构的演示区县上完整运行一轮年度考核，文件写入 out/ / run a whole scripted cycle."""
+    from zwgk.demo import run_demo
+
+    out_dir = get_settings().out_dir
+    out_dir.mkdir(parents=True, exist_ok=True)
+    url = db or f"sqlite:///{out_dir / 'zwgk-demo.db'}"
+    use_database(url)
+    result = run_demo(db_url=url, out_dir=out_dir, fresh=not keep, console=console)
+    console.print(f"演示完成：阶段 {result.stage}，共 {result.documents} 件文件，见 {result.out_dir}/")
+    if result.stage is not Stage.CLOSED:
+        raise typer.Exit(1)
 
 
 def print_run(info: runs.RunInfo) -> None:

@@ -63,7 +63,7 @@ def wait_for_server(api_url: str, timeout: float = 90.0) -> None:
 
 def run(port: int = 4200) -> int:
     """Start the server (if needed) and the serving process; stop both on Ctrl-C."""
-    env = dict(os.environ, PREFECT_SERVER_ANALYTICS_ENABLED="false")
+    env = dict(os.environ, PREFECT_SERVER_ANALYTICS_ENABLED="false", PREFECT_LOGGING_LEVEL="INFO")
     children: list[subprocess.Popen[bytes]] = []
     if not env.get("PREFECT_API_URL"):
         env["PREFECT_API_URL"] = f"http://127.0.0.1:{port}/api"
