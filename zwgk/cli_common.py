@@ -36,7 +36,11 @@ def use_database(db: str | None) -> None:
 
 
 def open_session(db: str | None) -> Session:
-    """A session on ``db`` (or the configured database), with the schema in place."""
+    """A session on ``db`` (or the configured database), with the schema in place.
+
+    ``db`` becomes this process's database, so flows run from the same command use it too.
+    """
+    use_database(db)
     engine = get_engine(db)
     init_schema(engine)
     return Session(engine, expire_on_commit=False)

@@ -8,8 +8,9 @@ and is escalated. Every step is idempotent, so `zwgk demo --keep` after an inter
 carries on and ends in the same state as an uninterrupted run.
 """
 
+import json
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -31,6 +32,7 @@ from zwgk.gates import Decision, decision_ids
 from zwgk.paths import score_workbook_path
 from zwgk.roster import load_demo
 from zwgk.scripted import fill_score_workbook, fill_self_check_form
+from zwgk.selfcheck import form_path
 from zwgk.workbooks import regular_criteria
 
 YEAR = 2025
@@ -67,76 +69,126 @@ class DemoResult:
 
 
 def run_demo(*, db_url: str, out_dir: Path, fresh: bool, console: Console) -> DemoResult:
-    """Run the scripted cycle end to end; ``fresh`` starts from an empty database and folder."""
+    """Run the scripted cycle end to end; ``fresh`` starts from an empty database and folder.
+
+    The script is a list of steps, each idempotent and dated. Finished steps are noted in
+    ``out/demo-progress.json``; a run with ``fresh=False`` skips them and repeats the
+    interrupted one whole, so every flow run happens on the same scripted date as before.
+    """
     if fresh:
         _reset(db_url, out_dir)
     engine = get_engine(db_url)
     init_schema(engine)
-    inbox = out_dir / "demo-inbox"
     with Session(engine, expire_on_commit=False) as session:
         load_demo(session)
-        calendar = WorkCalendar()
-        step = _Stepper(session, console, calendar, out_dir)
-
-        step.say(START, "启动年度考核，拟定实施方案报领导小组审定")
-        step.run(START)
-        _daily_records(session)
-        step.decide(SCHEME_APPROVED_ON, Gate.SCHEME, LEADER, "approve", "同意印发实施方案")
-
-        units = session.exec(select(Unit).order_by(Unit.id)).all()  # type: ignore[arg-type]
-        forms = _write_forms(session, inbox)
-        step.sweeps(SCHEME_APPROVED_ON + timedelta(days=1), ON_TIME_SELF_CHECK)
-        on_time = [u for u in units if u.name not in (*LATE_UNITS, SILENT_UNIT)]
-        step.say(ON_TIME_SELF_CHECK, f"{len(on_time)} 个单位按时报送自查材料")
-        step.import_self_checks(ON_TIME_SELF_CHECK, [forms[u.name] for u in on_time])
-        step.sweeps(ON_TIME_SELF_CHECK + timedelta(days=1), LATE_SELF_CHECK - timedelta(days=1))
-        step.say(LATE_SELF_CHECK, "两个单位逾期报送自查材料，一个单位始终未报送")
-        step.import_self_checks(LATE_SELF_CHECK, [forms[name] for name in LATE_UNITS])
-        step.sweeps(LATE_SELF_CHECK, LATE_SELF_CHECK)
-        step.run(LATE_SELF_CHECK)
-
-        step.sweeps(LATE_SELF_CHECK + timedelta(days=1), FALSIFICATION_ON - timedelta(days=1))
-        step.say(FALSIFICATION_ON, f"发现 {FALSIFIED_UNIT} 自查材料弄虚作假（第十四条）")
-        special.record_falsification(
-            session, year=YEAR, unit_name=FALSIFIED_UNIT, by=OFFICE_HEAD, on=FALSIFICATION_ON,
-            reason="自查材料称已建立依申请公开工作制度，经实地核查系考核期间补制并倒签日期",
-            evidence="实地核查记录（考核组，2026年2月3日）")
-        step.sweeps(FALSIFICATION_ON, SCORES_ON)
-        step.score(SCORES_ON, units, disputed=True)
-        step.run(SCORES_ON)
-        step.decide(OFFICE_RETURN_ON, Gate.OFFICE_REVIEW, OFFICE_HEAD, "return",
-                    f"{DISPUTED_UNIT}“政务微博、微信信息每日更新”扣分依据不足，请考核组复核")
-        step.score(RESCORED_ON, units, disputed=False)
-        step.run(RESCORED_ON)
-        step.decide(OFFICE_APPROVE_ON, Gate.OFFICE_REVIEW, OFFICE_HEAD, "approve", "复核后结果无误")
-        step.decide(LEADING_GROUP_ON, Gate.LEADING_GROUP, LEADER, "approve", "同意通报")
-
-        step.sweeps(LEADING_GROUP_ON + timedelta(days=1), PLANS_ON - timedelta(days=1))
-        items = [row.unit for row in rectification.list_items(session, year=YEAR)]
-        step.say(PLANS_ON, f"{len(items)} 个单位报送整改方案")
-        for name in items:
-            rectification.receive_plan(session, year=YEAR, unit_name=name, on=PLANS_ON,
-                                       file=_unit_file(inbox, name, "整改方案"))
-        step.sweeps(PLANS_ON + timedelta(days=1), REPORTS_ON - timedelta(days=1))
-        on_time_reports = [n for n in items if n != LATE_RECTIFIER]
-        step.say(REPORTS_ON, f"{len(on_time_reports)} 个单位报送整改报告，办公室核验")
-        for name in on_time_reports:
-            rectification.receive_report(session, year=YEAR, unit_name=name, on=REPORTS_ON,
-                                         file=_unit_file(inbox, name, "整改报告"))
-            rectification.verify(session, year=YEAR, unit_name=name, by=OFFICE_HEAD, on=REPORTS_ON)
-        step.sweeps(REPORTS_ON + timedelta(days=1), LATE_REPORT_ON - timedelta(days=1))
-        if LATE_RECTIFIER in items:
-            step.say(LATE_REPORT_ON, f"{LATE_RECTIFIER} 经督办后报送整改报告，办公室核验")
-            rectification.receive_report(session, year=YEAR, unit_name=LATE_RECTIFIER,
-                                         on=LATE_REPORT_ON,
-                                         file=_unit_file(inbox, LATE_RECTIFIER, "整改报告"))
-            rectification.verify(session, year=YEAR, unit_name=LATE_RECTIFIER, by=OFFICE_HEAD,
-                                 on=LATE_REPORT_ON)
-        step.run(LATE_REPORT_ON)
+        step = _Stepper(session, console, WorkCalendar(), out_dir)
+        for name, action in SCRIPT:
+            step.perform(name, action)
         cycle = get_cycle(session, YEAR)
         _print_summary(session, cycle, console)
         documents = len(session.exec(select(IssuedDocument.id)).all())
         return DemoResult(stage=cycle.stage, documents=documents, out_dir=out_dir)
+
+
+def _start(step: "_Stepper") -> None:
+    step.say(START, "启动年度考核，拟定实施方案报领导小组审定")
+    step.run(START)
+    _daily_records(step.session)
+
+
+def _approve_scheme(step: "_Stepper") -> None:
+    step.decide(SCHEME_APPROVED_ON, Gate.SCHEME, LEADER, "approve", "同意印发实施方案")
+
+
+def _self_checks_on_time(step: "_Stepper") -> None:
+    forms = _write_forms(step.session, step.inbox)
+    step.sweeps(SCHEME_APPROVED_ON + timedelta(days=1), ON_TIME_SELF_CHECK)
+    on_time = [name for name in forms if name not in (*LATE_UNITS, SILENT_UNIT)]
+    step.say(ON_TIME_SELF_CHECK, f"{len(on_time)} 个单位按时报送自查材料")
+    step.import_self_checks(ON_TIME_SELF_CHECK, [forms[name] for name in on_time])
+
+
+def _self_checks_late(step: "_Stepper") -> None:
+    step.sweeps(ON_TIME_SELF_CHECK + timedelta(days=1), LATE_SELF_CHECK - timedelta(days=1))
+    step.say(LATE_SELF_CHECK, "两个单位逾期报送自查材料，一个单位始终未报送")
+    step.import_self_checks(LATE_SELF_CHECK, [form_path(step.inbox, YEAR, name) for name in LATE_UNITS])
+    step.sweeps(LATE_SELF_CHECK, LATE_SELF_CHECK)
+    step.run(LATE_SELF_CHECK)
+
+
+def _falsification(step: "_Stepper") -> None:
+    step.sweeps(LATE_SELF_CHECK + timedelta(days=1), FALSIFICATION_ON - timedelta(days=1))
+    step.say(FALSIFICATION_ON, f"发现 {FALSIFIED_UNIT} 自查材料弄虚作假（第十四条）")
+    special.record_falsification(
+        step.session, year=YEAR, unit_name=FALSIFIED_UNIT, by=OFFICE_HEAD, on=FALSIFICATION_ON,
+        reason="自查材料称已建立依申请公开工作制度，经实地核查系考核期间补制并倒签日期",
+        evidence="实地核查记录（考核组，2026年2月3日）")
+
+
+def _first_scores(step: "_Stepper") -> None:
+    step.sweeps(FALSIFICATION_ON, SCORES_ON)
+    step.score(SCORES_ON, disputed=True)
+    step.run(SCORES_ON)
+
+
+def _office_returns(step: "_Stepper") -> None:
+    step.decide(OFFICE_RETURN_ON, Gate.OFFICE_REVIEW, OFFICE_HEAD, "return",
+                f"{DISPUTED_UNIT}“政务微博、微信信息每日更新”扣分依据不足，请考核组复核")
+
+
+def _rescored(step: "_Stepper") -> None:
+    step.score(RESCORED_ON, disputed=False)
+    step.run(RESCORED_ON)
+
+
+def _office_approves(step: "_Stepper") -> None:
+    step.decide(OFFICE_APPROVE_ON, Gate.OFFICE_REVIEW, OFFICE_HEAD, "approve", "复核后结果无误")
+
+
+def _leading_group_approves(step: "_Stepper") -> None:
+    step.decide(LEADING_GROUP_ON, Gate.LEADING_GROUP, LEADER, "approve", "同意通报")
+
+
+def _plans(step: "_Stepper") -> None:
+    step.sweeps(LEADING_GROUP_ON + timedelta(days=1), PLANS_ON - timedelta(days=1))
+    items = _rectifying_units(step.session)
+    step.say(PLANS_ON, f"{len(items)} 个单位报送整改方案")
+    for name in items:
+        rectification.receive_plan(step.session, year=YEAR, unit_name=name, on=PLANS_ON,
+                                   file=_unit_file(step.inbox, name, "整改方案"))
+
+
+def _reports(step: "_Stepper") -> None:
+    step.sweeps(PLANS_ON + timedelta(days=1), REPORTS_ON - timedelta(days=1))
+    on_time = [name for name in _rectifying_units(step.session) if name != LATE_RECTIFIER]
+    step.say(REPORTS_ON, f"{len(on_time)} 个单位报送整改报告，办公室核验")
+    for name in on_time:
+        step.report_and_verify(REPORTS_ON, name)
+
+
+def _late_report(step: "_Stepper") -> None:
+    step.sweeps(REPORTS_ON + timedelta(days=1), LATE_REPORT_ON - timedelta(days=1))
+    if LATE_RECTIFIER in _rectifying_units(step.session):
+        step.say(LATE_REPORT_ON, f"{LATE_RECTIFIER} 经督办后报送整改报告，办公室核验")
+        step.report_and_verify(LATE_REPORT_ON, LATE_RECTIFIER)
+    step.run(LATE_REPORT_ON)
+
+
+SCRIPT = [
+    ("start", _start),
+    ("approve-scheme", _approve_scheme),
+    ("self-checks-on-time", _self_checks_on_time),
+    ("self-checks-late", _self_checks_late),
+    ("falsification", _falsification),
+    ("first-scores", _first_scores),
+    ("office-returns", _office_returns),
+    ("rescored", _rescored),
+    ("office-approves", _office_approves),
+    ("leading-group-approves", _leading_group_approves),
+    ("rectification-plans", _plans),
+    ("rectification-reports", _reports),
+    ("late-report", _late_report),
+]
 
 
 class _Stepper:
@@ -144,6 +196,23 @@ class _Stepper:
 
     def __init__(self, session: Session, console: Console, calendar: WorkCalendar, out_dir: Path) -> None:
         self.session, self.console, self.calendar, self.out_dir = session, console, calendar, out_dir
+        self.inbox = out_dir / "demo-inbox"
+        self.progress = out_dir / "demo-progress.json"
+
+    def perform(self, name: str, action: Callable[["_Stepper"], None]) -> None:
+        """Run a step of the script unless an earlier run finished it."""
+        done = json.loads(self.progress.read_text("utf-8")) if self.progress.exists() else []
+        if name in done:
+            return
+        action(self)
+        self.session.expire_all()
+        self.progress.write_text(json.dumps([*done, name]), encoding="utf-8")
+
+    def report_and_verify(self, day: date, unit: str) -> None:
+        """A unit sends its completion report and the office verifies it the same day."""
+        rectification.receive_report(self.session, year=YEAR, unit_name=unit, on=day,
+                                     file=_unit_file(self.inbox, unit, "整改报告"))
+        rectification.verify(self.session, year=YEAR, unit_name=unit, by=OFFICE_HEAD, on=day)
 
     def say(self, day: date, text: str) -> None:
         self.console.print(f"[cyan]{day:%Y-%m-%d}[/cyan] {text}")
@@ -155,7 +224,8 @@ class _Stepper:
         self.console.print(f"           年度考核运行至：{info.outcome}")
 
     def decide(self, day: date, gate: Gate, by: str, decision: str, comment: str) -> None:
-        """Decide at ``gate`` unless this decision is already on record (re-run after a crash)."""
+        """Decide at ``gate``; if the decision is already on record (the step was interrupted
+        after it), only let the run carry on."""
         cycle = get_cycle(self.session, YEAR)
         assert cycle.id is not None
         taken = [self.session.get(GateDecision, i) for i in decision_ids(self.session, cycle_id=cycle.id, gate=gate)]
@@ -185,8 +255,9 @@ class _Stepper:
         if report.problems:
             raise RuntimeError("演示数据的自查表被拒收：" + "; ".join(map(str, report.problems)))
 
-    def score(self, day: date, units: list[Unit], *, disputed: bool) -> None:
+    def score(self, day: date, *, disputed: bool) -> None:
         """The group fills its workbook (the first time with a deduction it must later drop)."""
+        units = list(self.session.exec(select(Unit).order_by(Unit.id)).all())  # type: ignore[arg-type]
         cycle = get_cycle(self.session, YEAR)
         assert cycle.id is not None
         path = score_workbook_path(cycle.id)
@@ -197,6 +268,10 @@ class _Stepper:
             raise RuntimeError("演示评分工作簿被拒收：" + "; ".join(map(str, report.problems)))
         self.say(day, "考核组完成评分" + ("（首次）" if disputed else "（复核后）"))
 
+
+
+def _rectifying_units(session: Session) -> list[str]:
+    return [row.unit for row in rectification.list_items(session, year=YEAR)]
 
 
 def _has_cycle(session: Session) -> bool:
@@ -217,6 +292,7 @@ def _reset(db_url: str, out_dir: Path) -> None:
             Path(db_url.removeprefix("sqlite:///") + suffix).unlink(missing_ok=True)
     shutil.rmtree(out_dir / str(YEAR), ignore_errors=True)
     shutil.rmtree(out_dir / "demo-inbox", ignore_errors=True)
+    (out_dir / "demo-progress.json").unlink(missing_ok=True)
 
 
 DAILY_FINDINGS = [  # unit, criterion, points, method, found on, finding
