@@ -17,7 +17,7 @@ from pydantic import Field
 from models.cycle import Gate
 from models.stages import Stage
 from tasks.cycle import pending_gate_round, read_cycle, record_decision, set_waiting
-from zwgk.gates import GATE_LABELS, GATE_STAGE, Decision, GateRefused, waiting_key
+from zwgk.gates import GATE_LABELS, GATE_STAGE, Decision, GateRefused
 
 
 class GateInput(RunInput):
@@ -44,7 +44,7 @@ def can_suspend() -> bool:
 def wait_at_gate(cycle_id: int, gate: Gate) -> bool:
     """Wait for a decision at ``gate``. True once one is recorded, False in embedded mode.
 
-    The suspend key is numbered by the decisions already taken at this gate, so a resumed
+    Suspend keys (lowercase letters, digits and dashes only) are numbered by the decisions already taken at this gate, so a resumed
     run that re-executes from the top meets the same key and gets the stored input back,
     and a wait after a send-back gets a fresh key.
     """
@@ -58,7 +58,7 @@ def wait_at_gate(cycle_id: int, gate: Gate) -> bool:
         if read_cycle(cycle_id).stage != GATE_STAGE[gate]:
             return True  # decided (by `zwgk approve`) while this run was on its way here
         logger.info("等待：%s（zwgk approve YEAR %s …，或在 Prefect 界面填写）", GATE_LABELS[gate], gate.value)
-        given = suspend_flow_run(wait_for_input=GateInput, key=f"{waiting_key(gate)}:{round_}:{attempt}",
+        given = suspend_flow_run(wait_for_input=GateInput, key=f"gate-{gate.value}-{round_}-{attempt}",
                                  timeout=None)
         try:
             record_decision(cycle_id, given.to_decision(gate))
@@ -79,5 +79,5 @@ def wait_for_units(cycle_id: int, what: Literal["self_check", "scores", "rectifi
     set_waiting(cycle_id, f"units:{what}")
     if not can_suspend():
         return False
-    suspend_flow_run(key=f"units:{what}:{attempt}", timeout=None)
+    suspend_flow_run(key=f"units-{what.replace('_', '-')}-{attempt}", timeout=None)
     return True

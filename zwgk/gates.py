@@ -48,11 +48,6 @@ class Decision:
     return_to: Stage | None = None
 
 
-def waiting_key(gate: Gate) -> str:
-    """The value of Cycle.waiting_for while the cycle waits at ``gate``."""
-    return f"gate:{gate.value}"
-
-
 def check_decision(session: Session, cycle: Cycle, decision: Decision) -> Stage:
     """Validate ``decision`` against the roster and the cycle; return the stage it leads to."""
     gate = Gate(decision.gate)

@@ -24,9 +24,14 @@ class RunInfo:
     outcome: str  # "started" (deployment), "resumed", or where the in-process run stopped
 
 
+def api_url() -> str | None:
+    """The configured Prefect API, if any."""
+    return PREFECT_API_URL.value()
+
+
 def server_configured() -> bool:
     """True when a Prefect API (a real server) is configured."""
-    return bool(PREFECT_API_URL.value())
+    return bool(api_url())
 
 
 def run_link(flow_run_id: str | None) -> str | None:

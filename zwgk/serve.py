@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from prefect.schedules import Cron
 
 from zwgk.settings import REPO_ROOT
 
@@ -29,14 +30,12 @@ def build_deployments(specs: list[dict[str, Any]]) -> list[Any]:
     for spec in specs:
         module_path, func = spec["entrypoint"].split(":")
         module = importlib.import_module(module_path.removesuffix(".py").replace("/", "."))
-        schedules = spec.get("schedules") or []
         deployments.append(getattr(module, func).to_deployment(
             name=spec["name"],
             description=spec.get("description"),
             tags=spec.get("tags"),
             parameters=spec.get("parameters") or {},
-            cron=[s["cron"] for s in schedules] or None,
-            timezone=schedules[0]["timezone"] if schedules else None,
+            schedules=[Cron(s["cron"], timezone=s.get("timezone")) for s in spec.get("schedules") or []],
         ))
     return deployments
 
