@@ -9,13 +9,13 @@ from models.types import utcnow
 
 
 class IssuedDocument(SQLModel, table=True):
-    """One issued document. ``doc_key`` (cycle, stage, unit, type) makes issuing idempotent;
-    (organ, year, seq) unique makes a number impossible to hand out twice."""
+    """One issued document. ``doc_key`` (cycle, stage, unit, type, revision) makes issuing
+    idempotent; (organ, year, seq) unique makes a number impossible to hand out twice."""
 
     __tablename__ = "document_register"
     __table_args__ = (UniqueConstraint("organ", "year", "seq"),)
     id: int | None = Field(default=None, primary_key=True)
-    doc_key: str = Field(unique=True, description="cycle:stage:unit:type")
+    doc_key: str = Field(unique=True, description="cycle:stage:unit:type:revision")
     cycle_id: int | None = Field(default=None, foreign_key="cycle.id", index=True)
     stage: str
     unit_id: int | None = Field(default=None, foreign_key="unit.id")
@@ -27,6 +27,15 @@ class IssuedDocument(SQLModel, table=True):
     title: str
     issued_on: date
     addressees: str = ""
-    path: str
-    sha256: str
+    path: str = Field(unique=True, description="file path relative to the output folder (POSIX)")
+    sha256: str = Field(default="", description="SHA-256 of the file; '' until it is written")
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class DocumentSequence(SQLModel, table=True):
+    """The last number an issuing organ handed out in a year (one row per organ and year)."""
+
+    __tablename__ = "document_sequence"
+    organ: str = Field(primary_key=True)
+    year: int = Field(primary_key=True)
+    last: int = 0

@@ -1,0 +1,1 @@
+"""Official documents: templates, rendering, the register, file names and the public page."""

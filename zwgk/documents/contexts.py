@@ -1,0 +1,322 @@
+"""The contract of every template: one pydantic model per document type.
+
+A template may use exactly the top-level names of its model (checked by a test with docxtpl's
+``get_undeclared_template_variables``), so a staff edit that breaks a placeholder is caught.
+Values are ready to print: dates as 2026年3月1日, points as one-decimal strings.
+"""
+
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict
+
+
+def cn_date(day: date) -> str:
+    """A date as official documents write it: Arabic numerals without leading zeros."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def pts(value: Decimal | None) -> str:
+    """Points as printed: one decimal place, '' when not scored yet."""
+    return "" if value is None else f"{value:.1f}"
+
+
+class Row(BaseModel):
+    """Base of table rows and list items: immutable values."""
+
+    model_config = ConfigDict(frozen=True)
+
+
+class Context(Row):
+    """Base of every template's context: the title and the year of the assessment."""
+
+    title: str
+    year: int
+
+
+class OfficialDocument(Context):
+    """What every numbered official document carries (GB/T 9704 elements)."""
+
+    organ_mark: str  # 发文机关标志（红头）
+    organ_name: str  # 署名
+    number: str  # 发文字号
+    addressees: str  # 主送机关，模板在后面加全角冒号
+    date_text: str  # 成文日期
+    cc: str  # 抄送
+    print_organ: str  # 印发机关
+    print_date_text: str  # 印发日期
+
+
+class Attachment(Row):
+    """One line of the attachment note: 附件：1.… then aligned lines 2.…"""
+
+    lead: str
+    label: str
+
+
+class IndicatorRow(Row):
+    """A criterion of an indicator table; area and level-1 are blank when repeated."""
+
+    seq: int
+    area: str
+    level1: str
+    text: str
+    points: str
+
+
+class TimetableRow(Row):
+    step: str
+    due: str
+    content: str
+
+
+class GradeBandRow(Row):
+    grade: str
+    range_text: str
+
+
+class SchemeNotice(OfficialDocument):
+    """关于印发《{year}年度政务公开工作考核实施方案》的通知 with both indicator tables."""
+
+    attachments: list[Attachment]
+    district: str
+    township_count: int
+    department_count: int
+    township_units: str
+    department_units: str
+    timetable: list[TimetableRow]
+    methods: str
+    grade_bands: list[GradeBandRow]
+    weight_text: str
+    township_annex_title: str
+    department_annex_title: str
+    township_rows: list[IndicatorRow]
+    department_rows: list[IndicatorRow]
+
+
+class SelfCheckNotice(OfficialDocument):
+    """关于开展{year}年度政务公开工作自查的通知."""
+
+    unit_count: int
+    self_check_days: int
+    due_text: str
+    scheme_number: str  # the scheme notice's number, '' when it was not issued through zwgk
+
+
+class SelfCheckForm(Context):
+    """One unit's pre-filled 自查评分表: criteria and points, empty self-score column."""
+
+    unit_name: str
+    category_label: str
+    due_text: str
+    total_points: str
+    rows: list[IndicatorRow]
+
+
+class MemberRow(Row):
+    seq: int
+    name: str
+    from_unit: str
+    position: str
+
+
+class GroupNotice(OfficialDocument):
+    """关于成立{year}年度政务公开工作考核组的通知."""
+
+    members: list[MemberRow]
+    member_count: int
+    unit_count: int
+
+
+class ScoreRow(Row):
+    seq: int
+    area: str
+    level1: str
+    text: str
+    points: str
+    deducted: str
+    score: str
+
+
+class DeductionRow(Row):
+    seq: int
+    criterion: str
+    points: str
+    reason: str
+    method: str
+
+
+class SpecialRow(Row):
+    kind: str
+    points: str
+    reason: str
+
+
+class ScoreSheet(Context):
+    """One unit's 考核评分表: criteria, points, deductions, special items, score and grade."""
+
+    unit_name: str
+    category_label: str
+    revision_note: str
+    rows: list[ScoreRow]
+    deductions: list[DeductionRow]
+    specials: list[SpecialRow]
+    self_score: str
+    score: str
+    grade: str
+    rank: str
+    date_text: str
+
+
+class SummaryRow(Row):
+    rank: str
+    unit: str
+    self_score: str
+    score: str
+    grade: str
+    note: str
+
+
+class SummaryCategory(Row):
+    label: str
+    rows: list[SummaryRow]
+
+
+class ResultsSummary(Context):
+    """考核结果汇总表: per category, proposed rank, self score, group score, grade."""
+
+    revision_note: str
+    categories: list[SummaryCategory]
+    date_text: str
+
+
+class ReviewRequest(OfficialDocument):
+    """关于{year}年度政务公开工作考核结果的请示 (office to the leading group)."""
+
+    attachments: list[Attachment]
+    unit_count: int
+    resubmission: str
+    grade_counts: str
+    categories: list[SummaryCategory]
+
+
+class ApprovalOpinion(OfficialDocument):
+    """审定意见: a recorded gate decision."""
+
+    subject: str
+    request_title: str
+    request_number: str
+    gate_label: str
+    decision: str
+    decided_by: str
+    comment: str
+
+
+class ResultRow(Row):
+    rank: str
+    unit: str
+    score: str
+    grade: str
+
+
+class ResultCategory(Row):
+    label: str
+    rows: list[ResultRow]
+
+
+class ResultsCircular(OfficialDocument):
+    """关于{year}年度政务公开工作考核结果的通报."""
+
+    categories: list[ResultCategory]
+    commended: str
+    criticised: str
+    plan_days: int
+    done_days: int
+    weight_text: str
+
+
+class RectificationNotice(OfficialDocument):
+    """A unit's 问题反馈及整改通知书."""
+
+    unit_name: str
+    problems: list[str]
+    plan_days: int
+    plan_due_text: str
+    done_days: int
+    done_due_text: str
+
+
+class ReminderNotice(OfficialDocument):
+    """催办通知 (before or after the due date) and 督办通知 (escalation) for one deadline."""
+
+    unit_name: str
+    task: str
+    basis: str
+    due_text: str
+    status_text: str
+
+
+class Criticism(OfficialDocument):
+    """通报批评 for a falsification finding (article 14)."""
+
+    unit_name: str
+    reason: str
+
+
+class DailyRow(Row):
+    seq: int
+    unit: str
+    date_text: str
+    method: str
+    finding: str
+    points: str
+
+
+class DailyCircular(OfficialDocument):
+    """日常考核情况通报: the year's daily-assessment findings."""
+
+    period_text: str
+    record_count: int
+    unit_count: int
+    method_counts: str
+    rows: list[DailyRow]
+
+
+class Template(StrEnum):
+    """Every document template, by file name in ``doc_templates/``."""
+
+    SCHEME_NOTICE = "关于印发年度政务公开工作考核实施方案的通知.docx"
+    SELF_CHECK_NOTICE = "关于开展年度政务公开工作自查的通知.docx"
+    SELF_CHECK_FORM = "自查评分表.docx"
+    GROUP_NOTICE = "关于成立年度政务公开工作考核组的通知.docx"
+    SCORE_SHEET = "考核评分表.docx"
+    RESULTS_SUMMARY = "考核结果汇总表.docx"
+    REVIEW_REQUEST = "关于年度政务公开工作考核结果的请示.docx"
+    APPROVAL_OPINION = "审定意见.docx"
+    RESULTS_CIRCULAR = "关于年度政务公开工作考核结果的通报.docx"
+    RECTIFICATION_NOTICE = "问题反馈及整改通知书.docx"
+    REMINDER = "催办通知.docx"
+    ESCALATION = "督办通知.docx"
+    CRITICISM = "通报批评.docx"
+    DAILY_CIRCULAR = "日常考核情况通报.docx"
+
+
+CONTEXTS: dict[Template, type[Context]] = {
+    Template.SCHEME_NOTICE: SchemeNotice,
+    Template.SELF_CHECK_NOTICE: SelfCheckNotice,
+    Template.SELF_CHECK_FORM: SelfCheckForm,
+    Template.GROUP_NOTICE: GroupNotice,
+    Template.SCORE_SHEET: ScoreSheet,
+    Template.RESULTS_SUMMARY: ResultsSummary,
+    Template.REVIEW_REQUEST: ReviewRequest,
+    Template.APPROVAL_OPINION: ApprovalOpinion,
+    Template.RESULTS_CIRCULAR: ResultsCircular,
+    Template.RECTIFICATION_NOTICE: RectificationNotice,
+    Template.REMINDER: ReminderNotice,
+    Template.ESCALATION: ReminderNotice,
+    Template.CRITICISM: Criticism,
+    Template.DAILY_CIRCULAR: DailyCircular,
+}
+
+PORTAL_TEMPLATE = "考核结果公示.html.j2"

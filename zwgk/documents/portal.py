@@ -1,0 +1,40 @@
+"""The public results page for the district portal (article 12).
+
+It carries only what the circular makes public: per category the unit, score, grade and rank,
+and the circular's number and date. Deduction evidence, comments and contact details never reach
+its context, so the template cannot show them by mistake.
+"""
+
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
+
+from zwgk.documents.contexts import PORTAL_TEMPLATE, ResultCategory, cn_date
+from zwgk.documents.register import write_atomically
+from zwgk.settings import get_settings
+
+
+@lru_cache(maxsize=4)
+def _template(templates_dir: Path) -> Template:
+    env = Environment(loader=FileSystemLoader(templates_dir), autoescape=True,
+                      undefined=StrictUndefined)
+    return env.get_template(PORTAL_TEMPLATE)
+
+
+def render_results_page(*, year: int, number: str, issued_on: date,
+                        categories: list[ResultCategory], templates_dir: Path | None = None) -> str:
+    """The page's HTML."""
+    settings = get_settings()
+    return _template(templates_dir or settings.templates_dir).render(
+        year=year, district=settings.district, publisher=settings.organs["office"].name,
+        number=number, date_text=cn_date(issued_on), categories=categories)
+
+
+def write_results_page(target: Path, *, year: int, number: str, issued_on: date,
+                       categories: list[ResultCategory]) -> Path:
+    """Write the page to ``target`` atomically and return its absolute path."""
+    html = render_results_page(year=year, number=number, issued_on=issued_on, categories=categories)
+    write_atomically(target, html.encode("utf-8"))
+    return target.resolve()
