@@ -15,6 +15,7 @@ import csv
 import io
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -27,10 +28,12 @@ __all__ = [
     "CalendarNotCovered",
     "IMPORT_COMMAND",
     "PACKAGE_YEARS",
+    "SpecialDay",
     "WorkCalendar",
     "import_calendar",
     "load_calendar",
     "parse_calendar_csv",
+    "special_days",
 ]
 
 #: The CLI command that fills the override table; named in every refusal.
@@ -170,6 +173,22 @@ class WorkCalendar:
                 remaining -= 1
         return d
 
+    def sub_workdays(self, end: date, n: int) -> date:
+        """Return the ``n``-th working day before ``end`` (``end`` itself never counts).
+
+        The mirror of :meth:`add_workdays`, used for "N working days before the due
+        date" reminders. ``n == 0`` returns ``end``; negative ``n`` raises ValueError.
+        """
+        if n < 0:
+            raise ValueError(f"n must be >= 0, got {n}")
+        d = _as_date(end)
+        remaining = n
+        while remaining:
+            d -= _ONE_DAY
+            if self.is_workday(d):
+                remaining -= 1
+        return d
+
     def workdays_between(self, start: date, end: date) -> int:
         """Count working days ``d`` with ``start < d <= end``; 0 if ``end <= start``.
 
@@ -186,6 +205,55 @@ class WorkCalendar:
                 workday = self._resolve(d)
             count += workday
         return count
+
+
+# chinese_calendar names its holidays in English; staff read Chinese.
+_HOLIDAY_NAMES_ZH: dict[str, str] = {
+    "New Year's Day": "元旦",
+    "Spring Festival": "春节",
+    "Tomb-sweeping Day": "清明节",
+    "Labour Day": "劳动节",
+    "Dragon Boat Festival": "端午节",
+    "National Day": "国庆节",
+    "Mid-autumn Festival": "中秋节",
+    "Anti-Fascist 70th Day": "抗战胜利70周年纪念日",
+}
+
+
+@dataclass(frozen=True)
+class SpecialDay:
+    """A day that departs from the Monday–Friday week: a holiday or a make-up working day."""
+
+    day: date
+    is_workday: bool
+    name: str
+    source: str  # "package" (chinesecalendar) or "table" (imported override)
+
+
+def special_days(session: Session, year: int) -> list[SpecialDay]:
+    """The holidays and make-up working days of ``year``, package and table merged, by date.
+
+    A table row overrides the package's entry for the same day. Raises
+    CalendarNotCovered when neither source covers the year.
+    """
+    rows = session.exec(
+        select(CalendarDay).where(
+            CalendarDay.day >= date(year, 1, 1), CalendarDay.day <= date(year, 12, 31)  # type: ignore[operator]
+        )
+    ).all()
+    if year not in PACKAGE_YEARS and not rows:
+        raise CalendarNotCovered(year)
+    days: dict[date, SpecialDay] = {}
+    if year in PACKAGE_YEARS:
+        for table, is_workday in ((_PACKAGE_HOLIDAYS, False), (_PACKAGE_WORKDAYS, True)):
+            for day, name in table.items():
+                if day.year == year:
+                    label = _HOLIDAY_NAMES_ZH.get(str(name), str(name))
+                    days[day] = SpecialDay(day, is_workday, label + ("调休上班" if is_workday else ""),
+                                           "package")
+    for row in rows:
+        days[row.day] = SpecialDay(row.day, row.is_workday, row.name, "table")
+    return [days[d] for d in sorted(days)]
 
 
 def load_calendar(session: Session) -> WorkCalendar:

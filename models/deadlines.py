@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint, column
 from sqlmodel import Field, SQLModel
 
 from models.types import utcnow
@@ -24,6 +24,18 @@ DEADLINE_LABELS: dict[DeadlineKind, str] = {
 }
 
 
+DEADLINE_BASIS: dict[DeadlineKind, str] = {
+    DeadlineKind.SELF_CHECK: "第十条第（三）项",
+    DeadlineKind.GROUP_SCORING: "第十条第（四）项",
+    DeadlineKind.RECTIFICATION_PLAN: "第十一条",
+    DeadlineKind.RECTIFICATION_DONE: "第十一条",
+}
+
+RECTIFICATION_KINDS: frozenset[DeadlineKind] = frozenset(
+    {DeadlineKind.RECTIFICATION_PLAN, DeadlineKind.RECTIFICATION_DONE}
+)
+
+
 class DeadlineState(StrEnum):
     OPEN = "open"
     MET = "met"
@@ -34,7 +46,15 @@ class DeadlineState(StrEnum):
 class Deadline(SQLModel, table=True):
     """A due date for one unit (or for the group when unit_id is None)."""
 
-    __table_args__ = (UniqueConstraint("cycle_id", "kind", "unit_id", "round"),)
+    __table_args__ = (
+        UniqueConstraint("cycle_id", "kind", "unit_id", "round"),
+        # NULLs never collide in a unique constraint, so the group's deadline (no unit)
+        # needs its own partial index to stay single under concurrent creation.
+        Index(
+            "uq_deadline_group", "cycle_id", "kind", "round", unique=True,
+            sqlite_where=column("unit_id").is_(None), postgresql_where=column("unit_id").is_(None),
+        ),
+    )
     id: int | None = Field(default=None, primary_key=True)
     cycle_id: int = Field(foreign_key="cycle.id", index=True)
     unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
@@ -49,10 +69,12 @@ class Deadline(SQLModel, table=True):
 
 
 class ReminderStatus(StrEnum):
+    SENDING = "sending"  # claimed by a sweep that is sending it now
     SENT = "sent"
     FAILED = "failed"  # retried by the next sweep
     NO_EMAIL = "no_email"  # unit has no address: staff must call
     NO_SMTP = "no_smtp"  # no SMTP host configured: notice issued, not emailed
+    SKIPPED = "skipped"  # superseded: no sweep ran on its day and a later slot fell due
 
 
 class Reminder(SQLModel, table=True):
@@ -68,4 +90,6 @@ class Reminder(SQLModel, table=True):
     last_error: str = ""
     document_id: int | None = Field(default=None, foreign_key="document_register.id")
     sent_at: datetime | None = None
+    claim: str = Field(default="", description="token of the sweep that claimed the slot")
+    claimed_at: datetime = Field(default_factory=utcnow)
     created_at: datetime = Field(default_factory=utcnow)

@@ -12,7 +12,7 @@ from pydantic import BaseModel
 
 from models.cycle import Cycle, Gate, transition
 from models.stages import Stage
-from zwgk import gates, procedure
+from zwgk import gates, procedure, wakeup
 from zwgk.db import session_scope
 
 
@@ -123,3 +123,10 @@ def score_revision(cycle_id: int) -> int:
     """How many times the scores were sent back to the group (numbers the score documents)."""
     with session_scope() as session:
         return gates.returns_to_group(session, cycle_id=cycle_id)
+
+
+@task(cache_policy=NO_CACHE)
+def wake_ready_runs(today: date) -> list[str]:
+    """Resume the annual runs whose wait for units is over; where each one went."""
+    with session_scope() as session:
+        return [info.outcome for info in wakeup.wake_ready_runs(session, today=today)]
