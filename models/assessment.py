@@ -97,7 +97,9 @@ class DailyRecord(SQLModel, table=True):
     recorded_by: str
     recorded_at: datetime = Field(default_factory=utcnow)
     source_key: str | None = Field(
-        default=None, unique=True, description="set when a rule created it, so re-runs add none"
+        default=None, unique=True,
+        description="identifies what created the record (a rule, or the same finding entered "
+                    "again), so re-runs add none"
     )
 
 
