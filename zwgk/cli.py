@@ -5,11 +5,15 @@ import sys
 from pathlib import Path
 from typing import Annotated
 
+import httpx
 import typer
 
 # Staff read zwgk's own messages; Prefect's per-task log lines belong in the Prefect UI (the
 # processes `zwgk serve` starts log at INFO). Set before anything loads Prefect's settings.
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+# The embedded server migrates its database on first start; on a busy two-core machine that
+# can take longer than Prefect's default 20 s.
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 from rich.table import Table
 from sqlmodel import select
 
@@ -23,7 +27,12 @@ from zwgk import status as cycle_status
 from zwgk.gates import GATE_LABELS, Decision
 from zwgk.settings import get_settings
 from zwgk.cli_common import AsJson, Db, Today, console, err, open_session, print_json, use_database
+from zwgk.commands.deadlines import calendar_app, rectification_app
+from zwgk.commands.deadlines import sweep as sweep_command
+from zwgk.commands.documents import app as documents_app
+from zwgk.commands.intake import daily_app, export_app, scores_app, self_check_app, special_app
 from zwgk.db import get_engine
+from zwgk.wakeup import wake_ready_runs
 from zwgk.roster import load_demo, parse_units, upsert_units
 
 app = typer.Typer(
@@ -39,6 +48,15 @@ app.add_typer(catalog_app, name="catalog")
 app.add_typer(units_app, name="units")
 app.add_typer(cycle_app, name="cycle")
 app.add_typer(audit_app, name="audit")
+app.add_typer(calendar_app, name="calendar")
+app.add_typer(documents_app, name="documents")
+app.add_typer(self_check_app, name="self-check", result_callback=lambda *_, **__: wake())
+app.add_typer(scores_app, name="scores", result_callback=lambda *_, **__: wake())
+app.add_typer(daily_app, name="daily")
+app.add_typer(special_app, name="special")
+app.add_typer(export_app, name="export")
+app.add_typer(rectification_app, name="rectification", result_callback=lambda *_, **__: wake())
+app.command("sweep", help=sweep_command.__doc__)(sweep_command)
 
 @app.command()
 def init(
@@ -221,6 +239,14 @@ def demo(
         raise typer.Exit(1)
 
 
+def wake() -> None:
+    """After a submission: resume the annual run if its wait for units is over."""
+    with open_session(None) as session:
+        for info in wake_ready_runs(session):
+            console.print("各单位材料已齐或期限已过，年度考核继续。")
+            print_run(info)
+
+
 def print_run(info: runs.RunInfo) -> None:
     """Tell the user which run carries the cycle and where it stands."""
     console.print(f"Prefect 运行 (flow run)：{info.flow_run_id}")
@@ -248,4 +274,8 @@ def main() -> None:
         app()
     except (ValueError, LookupError, RuntimeError) as exc:
         err.print(f"错误 (error): {exc}", markup=False, highlight=False)
+        sys.exit(2)
+    except httpx.TransportError as exc:
+        err.print(f"错误 (error): 无法连接 Prefect 服务器 {runs.api_url()}（{exc}）。"
+                  "请先运行 zwgk serve，或检查 PREFECT_API_URL。", markup=False, highlight=False)
         sys.exit(2)
