@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 from sqlmodel import Session
 
+from zwgk.clock import office_today
 from zwgk.db import get_engine, init_schema
 from zwgk.settings import get_settings
 
@@ -21,11 +22,21 @@ Db = Annotated[
     typer.Option("--db", help="数据库 URL，覆盖 ZWGK_DATABASE_URL（如 postgresql+psycopg://…）"),
 ]
 AsJson = Annotated[bool, typer.Option("--json", help="输出稳定的 JSON 文档")]
-Today = Annotated[
-    date | None,
-    typer.Option("--today", parser=date.fromisoformat, metavar="YYYY-MM-DD",
-                 help="按此日期办理（默认今天，北京时间）"),
-]
+Year = Annotated[int, typer.Argument(help="考核年度，如 2025")]
+
+
+def date_option(help_text: str, *flags: str) -> Any:
+    """A YYYY-MM-DD option (typer has no plain-date type)."""
+    return typer.Option(*flags, parser=date.fromisoformat, metavar="YYYY-MM-DD", help=help_text)
+
+
+Today = Annotated[date | None, date_option("按此日期办理（默认今天，北京时间）", "--today")]
+On = Annotated[date | None, date_option("日期（默认今天，北京时间）", "--on")]
+
+
+def day_or_today(value: date | None) -> date:
+    """The date given on the command line, or today in Beijing time."""
+    return value or office_today()
 
 
 def use_database(db: str | None) -> None:

@@ -16,8 +16,6 @@ import threading
 import time
 from pathlib import Path
 
-from tests.flows.conftest import REPO
-
 ZWGK = str(Path(sys.executable).with_name("zwgk"))
 TABLES = ("cycle", "assessment", "self_score", "deduction", "daily_record", "special_item",
           "gate_decision", "document_register", "deadline", "reminder", "rectification_item",

@@ -5,7 +5,7 @@
 """
 
 from dataclasses import asdict
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -15,22 +15,14 @@ from rich.table import Table
 from models.calendar import import_calendar, load_calendar, parse_calendar_csv, special_days
 from zwgk import rectification
 from zwgk.wakeup import wake_ready_runs
-from zwgk.cli_common import AsJson, Db, console, open_session, print_json
-from zwgk.clock import office_today
+from zwgk.cli_common import AsJson, Db, On, Today, Year, console, day_or_today, open_session, print_json
 from zwgk.sweep import SWEEP_KINDS, office_summary, run_sweep
 
 calendar_app = typer.Typer(help="工作日历（节假日与调休） / working-day calendar", no_args_is_help=True)
 rectification_app = typer.Typer(help="问题整改（第十一条） / rectification", no_args_is_help=True)
 
-Day = Annotated[datetime, typer.Argument(formats=["%Y-%m-%d"], help="日期，如 2025-09-26")]
-On = Annotated[
-    datetime | None,
-    typer.Option("--on", formats=["%Y-%m-%d"], help="收到/核验日期（默认今天）"),
-]
-
-
-def _day(value: datetime | None) -> date:
-    return value.date() if value is not None else office_today()
+Day = Annotated[date, typer.Argument(parser=date.fromisoformat, metavar="YYYY-MM-DD",
+                                      help="日期，如 2025-09-26")]
 
 
 @calendar_app.command("import")
@@ -73,14 +65,11 @@ def calendar_add_workdays(
     """打印某日之后第 N 个工作日（当天不计）/ print the N-th working day after DATE."""
     with open_session(db) as session:
         calendar = load_calendar(session)
-    console.print(calendar.add_workdays(day.date(), n).isoformat())
+    console.print(calendar.add_workdays(day, n).isoformat())
 
 
 def sweep(
-    today: Annotated[
-        datetime | None,
-        typer.Option("--today", formats=["%Y-%m-%d"], help="按哪一天执行（默认今天）"),
-    ] = None,
+    today: Today = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="只列出将要做的事，不发送、不记录")] = False,
     kind: Annotated[
         str, typer.Option("--kind", help="all 全部 / reminders 自查和评分 / rectification 整改")
@@ -92,8 +81,8 @@ def sweep(
     if kind not in SWEEP_KINDS:
         raise typer.BadParameter(f"--kind 应为 {' / '.join(SWEEP_KINDS)}，而不是 {kind}")
     with open_session(db) as session:
-        report = run_sweep(session, today=_day(today), dry_run=dry_run, kinds=SWEEP_KINDS[kind])
-        resumed = [] if dry_run else wake_ready_runs(session, today=_day(today))
+        report = run_sweep(session, today=day_or_today(today), dry_run=dry_run, kinds=SWEEP_KINDS[kind])
+        resumed = [] if dry_run else wake_ready_runs(session, today=day_or_today(today))
     if as_json:
         print_json({**report.model_dump(mode="json"), "resumed": [r.outcome for r in resumed]})
         return
@@ -103,7 +92,6 @@ def sweep(
 
 
 File = Annotated[Path, typer.Argument(help="单位报来的文件（任意格式，按内容识别是否重复）")]
-Year = Annotated[int, typer.Argument(help="考核年度，如 2025")]
 UnitName = Annotated[str, typer.Argument(help="单位名称（与被考核单位名册一致）")]
 
 
@@ -111,7 +99,7 @@ UnitName = Annotated[str, typer.Argument(help="单位名称（与被考核单位
 def rectification_plan(year: Year, unit: UnitName, file: File, on: On = None, db: Db = None) -> None:
     """登记单位报来的整改方案 / record a unit's rectification plan."""
     with open_session(db) as session:
-        item = rectification.receive_plan(session, year=year, unit_name=unit, file=file, on=_day(on))
+        item = rectification.receive_plan(session, year=year, unit_name=unit, file=file, on=day_or_today(on))
     console.print(f"{unit}：已登记整改方案 {file.name}（{item.plan_received_on}）。")
 
 
@@ -120,7 +108,7 @@ def rectification_report(year: Year, unit: UnitName, file: File, on: On = None, 
     """登记单位报来的整改报告 / record a unit's completion report."""
     with open_session(db) as session:
         item = rectification.receive_report(session, year=year, unit_name=unit, file=file,
-                                            on=_day(on))
+                                            on=day_or_today(on))
     console.print(f"{unit}：已登记第 {item.round} 轮整改报告 {file.name}"
                   f"（{item.report_received_on}），待核验。")
 
@@ -137,7 +125,7 @@ def rectification_verify(
 ) -> None:
     """核验整改报告：通过，或退回并给出新的整改期限 / verify a completion report."""
     with open_session(db) as session:
-        item = rectification.verify(session, year=year, unit_name=unit, by=by, on=_day(on),
+        item = rectification.verify(session, year=year, unit_name=unit, by=by, on=day_or_today(on),
                                     reject=reject, comment=comment)
         rows = {r.unit: r for r in rectification.list_items(session, year=year)}
     if reject:

@@ -1,7 +1,7 @@
 """``zwgk documents …``: the register, (re-)issuing documents, PDF copies and the public page."""
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -12,15 +12,13 @@ from sqlmodel import Session, col, select
 
 from models.cycle import get_cycle
 from models.documents import IssuedDocument
-from zwgk.cli_common import AsJson, Db, console, err, open_session, print_json
-from zwgk.clock import office_today
+from zwgk.cli_common import AsJson, Db, Year, console, date_option, day_or_today, err, open_session, print_json
 from zwgk.documents import paperwork
 from zwgk.documents.pdf import PdfUnavailable, convert_to_pdf
 from zwgk.documents.register import document_path
 
 app = typer.Typer(help="公文：登记簿、印发、PDF、结果公示网页 / official documents", no_args_is_help=True)
 
-Year = Annotated[int, typer.Argument(help="考核年度，如 2025")]
 OutDir = Annotated[Path | None, typer.Option("--out", help="输出目录（默认 ZWGK_OUT_DIR，即 out/）")]
 Pdf = Annotated[bool, typer.Option("--pdf", help="同时用 LibreOffice 转换为 PDF")]
 
@@ -80,16 +78,15 @@ def list_documents(year: Year, db: Db = None, as_json: AsJson = False) -> None:
 def issue_documents(
     year: Year,
     kind: Annotated[Kind, typer.Argument(help="公文种类")],
-    on: Annotated[datetime | None, typer.Option("--on", formats=["%Y-%m-%d"], help="成文日期（默认今天）")] = None,
-    due: Annotated[datetime | None, typer.Option("--due", formats=["%Y-%m-%d"],
-                                                 help="自查截止日期（self-check-notice 必填）")] = None,
+    on: Annotated[date | None, date_option("成文日期（默认今天）", "--on")] = None,
+    due: Annotated[date | None, date_option("自查截止日期（self-check-notice 必填）", "--due")] = None,
     revision: Annotated[int, typer.Option("--revision", help="修订次数（评分表、汇总表、请示）")] = 0,
     out: OutDir = None,
     pdf: Pdf = False,
     db: Db = None,
 ) -> None:
     """印发（或重新取回）一类公文；已印发的返回原文号和文件 / issue documents of one kind."""
-    day: date = on.date() if on else office_today()
+    day = day_or_today(on)
     if kind is Kind.SELF_CHECK_NOTICE and due is None:
         err.print("[red]self-check-notice 需要 --due 自查截止日期，如 --due 2025-03-17[/red]")
         raise typer.Exit(2)
@@ -99,7 +96,7 @@ def issue_documents(
         issuers: dict[Kind, Callable[[], IssuedDocument | list[IssuedDocument]]] = {
             Kind.SCHEME_NOTICE: lambda: paperwork.issue_scheme_notice(cycle_id=cycle_id, **common),
             Kind.SELF_CHECK_NOTICE: lambda: paperwork.issue_self_check_notice(
-                cycle_id=cycle_id, due_on=due.date(), **common),  # type: ignore[union-attr]
+                cycle_id=cycle_id, due_on=due, **common),  # type: ignore[union-attr]
             Kind.SELF_CHECK_FORMS: lambda: paperwork.issue_self_check_forms(cycle_id=cycle_id, **common),
             Kind.GROUP_NOTICE: lambda: paperwork.issue_group_notice(cycle_id=cycle_id, **common),
             Kind.SCORE_SHEETS: lambda: paperwork.issue_score_sheets(

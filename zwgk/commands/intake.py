@@ -11,7 +11,7 @@ from dataclasses import asdict
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.table import Table
@@ -20,7 +20,7 @@ from models.assessment import SpecialKind
 from models.cycle import CycleNotFound, get_cycle
 from models.units import CATEGORY_LABELS
 from zwgk import daily, exports, results, scoresheets, selfcheck, special
-from zwgk.cli_common import AsJson, Db, console, err, open_session, print_json
+from zwgk.cli_common import AsJson, Db, Year, console, date_option, day_or_today, err, open_session, print_json
 from zwgk.clock import office_today
 from zwgk.documents.paperwork import issue_self_check_forms
 from zwgk.lookup import IntakeError
@@ -44,11 +44,6 @@ def _points(value: str | None) -> Decimal | None:
         raise typer.BadParameter(f"“{value}”不是数字 (not a number)") from None
 
 
-def _date_option(help_text: str) -> Any:
-    return typer.Option(parser=date.fromisoformat, metavar="YYYY-MM-DD", help=help_text)
-
-
-Year = Annotated[int, typer.Argument(help="考核年度，如 2025")]
 Points = Annotated[str | None, typer.Option("--points", help="分值，最多一位小数")]
 
 
@@ -96,14 +91,14 @@ def self_check_forms(
 def self_check_import(
     year: Year,
     files: Annotated[list[Path], typer.Argument(help="填好的自查评分表（.xlsx），可多个")],
-    received: Annotated[date | None, _date_option("收到日期（默认今天）")] = None,
+    received: Annotated[date | None, date_option("收到日期（默认今天）")] = None,
     as_json: AsJson = False,
     db: Db = None,
 ) -> None:
     """导入各单位填好的自查评分表（有任何问题则全部不导入）/ import filled self-check forms, all or nothing."""
     with open_session(db) as session, _refusals():
         report = selfcheck.import_self_checks(session, year=year, files=files,
-                                              received_on=received or office_today())
+                                              received_on=day_or_today(received))
     _report(report, as_json, "自查评分表")
 
 
@@ -164,14 +159,14 @@ def daily_add(
     method: Annotated[str, typer.Option("--method", help="随机抽查、专项检查或日常记录")],
     finding: Annotated[str, typer.Option("--finding", help="发现的问题")],
     by: Annotated[str, typer.Option("--by", help="记录人")] = OFFICE,
-    on: Annotated[date | None, _date_option("发现日期（默认今天）")] = None,
+    on: Annotated[date | None, date_option("发现日期（默认今天）")] = None,
     db: Db = None,
 ) -> None:
     """记录日常考核发现的问题（年度评分时作为扣分依据）/ record a daily-assessment finding."""
     with open_session(db) as session, _refusals():
         record = daily.add_daily_record(session, year=year, unit_name=unit, criterion_ref=criterion,
                                         points=_points(points) or Decimal(0), method=method, finding=finding,
-                                        by=by, on=on or office_today())
+                                        by=by, on=day_or_today(on))
     console.print(f"已记录日常考核第 {record.id} 号：{unit} {criterion} 扣 {record.points} 分（{record.method.value}）。")
 
 
@@ -208,14 +203,14 @@ def special_add(
     points: Points = None,
     evidence: Annotated[str, typer.Option("--evidence", help="佐证材料（特别加分须提供典型案例）")] = "",
     criterion: Annotated[str | None, typer.Option("--criterion", help="特别减分项编号，如 T092")] = None,
-    on: Annotated[date | None, _date_option("通报批评的印发日期（默认今天）")] = None,
+    on: Annotated[date | None, date_option("通报批评的印发日期（默认今天）")] = None,
     db: Db = None,
 ) -> None:
     """记录特别减分、直接归零、特别加分或弄虚作假认定（后者印发通报批评）/ record a special item."""
     with open_session(db) as session, _refusals():
         if kind is SpecialKind.FALSIFICATION:
             item, document = special.record_falsification(session, year=year, unit_name=unit, reason=reason,
-                                                          by=by, evidence=evidence, on=on or office_today())
+                                                          by=by, evidence=evidence, on=day_or_today(on))
             console.print(f"已认定{unit}弄虚作假（第 {item.id} 号），考核等次为不合格。")
             console.print(f"已印发通报批评：{document.number} {document.title}（{document.path}）")
             return
