@@ -78,3 +78,12 @@ def test_suspends_at_gate_and_zwgk_approve_resumes(served) -> None:  # type: ign
     assert any("实施方案" in d["title"] for d in moved["documents"])
     wait_until(lambda: run_state(env, run_id) == "Suspended", timeout=60,
                what="run suspended again, waiting for units")
+    # The office's dashboard in the Prefect UI: the self-check table and the documents issued.
+    assert {"zwgk-2025-self-check", "zwgk-2025-documents"} <= artifact_keys(env)
+
+
+def artifact_keys(env: dict[str, str]) -> set[str]:
+    request = urllib.request.Request(f"{env['PREFECT_API_URL']}/artifacts/filter", data=b"{}",
+                                     headers={"Content-Type": "application/json"}, method="POST")
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return {a["key"] for a in json.load(response) if a.get("key")}
