@@ -214,10 +214,12 @@ def approve(
 @app.command()
 def serve(
     port: Annotated[int, typer.Option(help="本机 Prefect 服务器端口（仅在未设置 PREFECT_API_URL 时启动）")] = 4200,
+    db: Db = None,
 ) -> None:
     """启动本机 Prefect 服务器和三个部署（年度考核、催办、整改督办），Ctrl-C 停止 / serve everything."""
     from zwgk.serve import run
 
+    use_database(db)  # the serving process and the runs it starts inherit it
     raise typer.Exit(run(port))
 
 
