@@ -1,5 +1,7 @@
 """Tasks that compute the results and hand the group its score workbook."""
 
+import os
+import uuid
 from pathlib import Path
 
 from prefect import task
@@ -19,8 +21,20 @@ def compute_results(cycle_id: int) -> None:
 
 @task(cache_policy=NO_CACHE)
 def write_score_workbook(cycle_id: int) -> Path:
-    """The workbook the group fills in: one sheet per unit, daily records pre-filled."""
+    """The workbook the group fills in: one sheet per unit, daily records pre-filled.
+
+    Handed out once: a resumed or re-entered stage keeps the existing file, which may hold the
+    group's work (and writing it costs tens of milliseconds a unit). Written under a temporary
+    name and renamed, so a crash never leaves a half-written workbook that would then be kept.
+    """
     path = score_workbook_path(cycle_id)
-    with session_scope() as session:
-        scoresheets.write_score_workbook(session, cycle_id=cycle_id, path=path)
+    if path.exists():
+        return path
+    temp = path.with_name(f".{path.stem}.{uuid.uuid4().hex}{path.suffix}")
+    try:
+        with session_scope() as session:
+            scoresheets.write_score_workbook(session, cycle_id=cycle_id, path=temp)
+        os.replace(temp, path)
+    finally:
+        temp.unlink(missing_ok=True)
     return path

@@ -4,9 +4,10 @@ A number comes from one sequence per issuing organ and year, incremented with a 
 ``UPDATE … SET last = last + 1 RETURNING last`` in the same short transaction that inserts the
 register row. The database's row lock (PostgreSQL) or write lock (SQLite) serialises concurrent
 issuers, and a failed insert rolls the increment back, so a number is never skipped, reused or
-given twice. The file is written only after that commit (to a temporary name, then renamed) and
-its SHA-256 stored last: a crash in between leaves a row whose file is missing or differs, and
-issuing the same key again re-renders it under the same number.
+given twice. The document is rendered inside that transaction (it needs the number) and the row
+stored with the file's SHA-256, so issuing costs one commit; the file is written only after the
+commit (to a temporary name, then renamed): a crash in between leaves a row whose file is missing
+or differs, and issuing the same key again re-renders it under the same number.
 """
 
 import hashlib
@@ -132,7 +133,10 @@ def issue(session: Session, spec: Issue, out_dir: Path | None = None) -> IssuedD
     root = resolve_out_dir(out_dir)
     row = find(session, spec.key)
     if row is None:
-        row = _register(session, spec)
+        row, data = _register(session, spec)
+        if data is not None:
+            write_atomically(root / row.path, data)
+            return row
     target = root / row.path
     if not row.sha256 or sha256_of(target) != row.sha256:
         data = render_docx(spec.template, spec.build(row.number))
@@ -147,8 +151,10 @@ def issue(session: Session, spec: Issue, out_dir: Path | None = None) -> IssuedD
     return row
 
 
-def _register(session: Session, spec: Issue) -> IssuedDocument:
-    """Insert the register row (with a fresh number when numbered) in one short transaction."""
+def _register(session: Session, spec: Issue) -> tuple[IssuedDocument, bytes | None]:
+    """Insert the register row (with a fresh number when numbered) in one short transaction,
+    with the rendered file's hash; the row and the file's bytes (None when another process
+    registered the key first: its row is returned)."""
     # Issuing commits: commit the caller's pending work now, so that the rollback-and-retry
     # below (sequence row created on first use, lost race for the key) can never discard it.
     session.commit()
@@ -158,11 +164,17 @@ def _register(session: Session, spec: Issue) -> IssuedDocument:
         organ = get_settings().organs[organ_key]
         seq = allocate_seq(session, organ=organ_key, year=spec.issued_on.year)
         number = format_number(organ.prefix, spec.issued_on.year, seq)
+    try:
+        data = render_docx(spec.template, spec.build(number))
+    except BaseException:
+        session.rollback()  # gives the number back and releases the lock at once
+        raise
     row = IssuedDocument(
         doc_key=spec.key.text(), cycle_id=spec.key.cycle_id, stage=spec.key.stage,
         unit_id=spec.key.unit_id, doc_type=spec.key.doc_type, organ=organ_key,
         year=spec.issued_on.year if seq is not None else spec.year, seq=seq, number=number,
         title=spec.title, issued_on=spec.issued_on, addressees=spec.addressees, path=spec.path,
+        sha256=hashlib.sha256(data).hexdigest(),
     )
     session.add(row)
     try:
@@ -176,6 +188,5 @@ def _register(session: Session, spec: Issue) -> IssuedDocument:
             raise RuntimeError(
                 f"文件名 {spec.path} 已被另一份公文占用 (path already registered for another document)"
             ) from None
-        return existing
-    session.refresh(row)
-    return row
+        return existing, None
+    return row, data
