@@ -342,12 +342,21 @@ def _group_deductions(session: Session, cycle_id: int, units: list[Unit],
     for index, unit in enumerate(units):
         # Units differ in how much the group finds: from one criterion in four to one in 28.
         every = 4 + (index % 9) * 3
+        silent = unit.name == SILENT_UNIT
         chosen = [line for n, line in enumerate(lines[unit.category])
-                  if (index + n) % every == 0 and line.ref not in DAILY_REFS]
+                  if (index + n) % every == 0 and line.ref not in DAILY_REFS
+                  and not (silent and line.area == "组织领导")]
         deductions[unit.name] = [
             (line.ref, points[line.ref],
              f"{line.text[:18]}……落实不到位", methods[(index + n) % len(methods)])
             for n, line in enumerate(chosen)]
+        if silent:
+            # No self-check, no evidence of the organisation's work: the group takes the
+            # archived record of the missing self-check into account on that whole area.
+            deductions[unit.name] += [
+                (line.ref, points[line.ref], "未按期报送年度自查材料，经催办、督办仍未报送，"
+                 "组织领导情况无法核实", GroupMethod.DAILY.value)
+                for line in lines[unit.category] if line.area == "组织领导"]
         if disputed and unit.name == DISPUTED_UNIT:
             ref = next(line.ref for line in lines[unit.category] if line.text == "政务微博、微信信息每日更新。")
             deductions[unit.name].append((ref, points[ref], "政务微博有连续多日未更新的情况", GroupMethod.THIRD_PARTY.value))
