@@ -27,7 +27,7 @@ def get_engine(url: str | None = None) -> Engine:
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
     # WAL lets readers run beside one writer; the busy timeout makes concurrent
     # processes queue for the write lock instead of failing at once. In WAL mode NORMAL
-    # syncs at checkpoints, not at every commit (the register commits once per document);
+    # syncs at checkpoints, not at every commit (documents are registered in batches);
     # the database stays consistent, only the last commits may be lost on a power cut.
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")

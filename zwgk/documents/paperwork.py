@@ -46,7 +46,7 @@ from models.units import CATEGORY_LABELS, Category, Member, Unit
 from zwgk.documents import contexts as c
 from zwgk.documents.contexts import Template, cn_date, pts
 from zwgk.documents.filenames import join_name
-from zwgk.documents.register import DocKey, Issue, issue, resolve_out_dir
+from zwgk.documents.register import DocKey, Issue, issue, issue_many, resolve_out_dir
 from zwgk.procedure import self_check_due_on
 from zwgk.settings import get_settings
 
@@ -196,13 +196,17 @@ def _find_issued(session: Session, cycle_id: int, doc_type: str) -> IssuedDocume
     ).first()
 
 
-def _unit_deadline(session: Session, cycle_id: int, unit_id: int | None,
-                   kind: DeadlineKind) -> Deadline | None:
-    """The unit's deadline of ``kind`` in its latest round, if deadlines were opened."""
-    return session.exec(
-        select(Deadline).where(Deadline.cycle_id == cycle_id, Deadline.unit_id == unit_id,
-                               Deadline.kind == kind).order_by(col(Deadline.round).desc())
-    ).first()
+def _unit_deadlines(session: Session, cycle_id: int,
+                    kinds: Iterable[DeadlineKind]) -> dict[tuple[int, DeadlineKind], Deadline]:
+    """Every unit's deadline of each of ``kinds`` in its latest round, by (unit id, kind), where
+    deadlines were opened (one query for all units)."""
+    latest: dict[tuple[int, DeadlineKind], Deadline] = {}
+    for deadline in session.exec(
+            select(Deadline).where(Deadline.cycle_id == cycle_id, col(Deadline.unit_id).is_not(None),
+                                   col(Deadline.kind).in_(list(kinds)))
+            .order_by(col(Deadline.round))):
+        latest[(deadline.unit_id, deadline.kind)] = deadline  # type: ignore[index]  # later rounds win
+    return latest
 
 
 # ---------------------------------------------------------------- 01 scheme
@@ -303,9 +307,10 @@ def issue_self_check_forms(*, session: Session, cycle_id: int, on: date,
         criteria = _criteria(session, cat)
         tables[cat] = (_indicator_rows(criteria, points), pts(_regular_total(criteria, points)))
     title = f"{year}年度政务公开工作自查评分表"
-    issued = []
-    for assessment, unit in _units(session, cycle_id):
-        deadline = _unit_deadline(session, cycle_id, unit.id, DeadlineKind.SELF_CHECK)
+    deadlines = _unit_deadlines(session, cycle_id, [DeadlineKind.SELF_CHECK])
+    specs = []
+    for _assessment, unit in _units(session, cycle_id):
+        deadline = deadlines.get((unit.id, DeadlineKind.SELF_CHECK))  # type: ignore[arg-type]
         if deadline is not None:
             due = deadline.due_on
         else:
@@ -315,12 +320,12 @@ def issue_self_check_forms(*, session: Session, cycle_id: int, on: date,
         context = c.SelfCheckForm(title=title, year=year, unit_name=unit.name,
                                   category_label=CATEGORY_LABELS[unit.category],
                                   due_text=cn_date(due), total_points=total, rows=rows)
-        issued.append(issue(session, Issue(
+        specs.append(Issue(
             key=DocKey(cycle_id, "self_check", unit.id, "self_check_form"), organ=None, year=year,
             title=f"{title}（{unit.name}）", issued_on=on, addressees=unit.name,
             path=_path(year, "self_check", "自查评分表", unit.name),
-            template=Template.SELF_CHECK_FORM, build=lambda _number, ctx=context: ctx), out_dir))
-    return issued
+            template=Template.SELF_CHECK_FORM, build=lambda _number, ctx=context: ctx))
+    return issue_many(session, specs, out_dir)
 
 
 # ---------------------------------------------------------------- 03 assessment group
@@ -374,7 +379,7 @@ def issue_score_sheets(*, session: Session, cycle_id: int, on: date, revision: i
         specials[s.assessment_id].append(s)
     all_criteria = {x.id: x for x in session.exec(select(Criterion))}
     title = f"{year}年度政务公开工作考核评分表"
-    issued = []
+    specs = []
     for assessment, unit in pairs:
         mine = deductions[assessment.id]  # type: ignore[index]
         taken: dict[int, Decimal] = {}
@@ -400,13 +405,13 @@ def issue_score_sheets(*, session: Session, cycle_id: int, on: date, revision: i
             self_score=pts(assessment.self_score), score=pts(assessment.score),
             grade=assessment.grade, rank="" if assessment.rank is None else str(assessment.rank),
             date_text=cn_date(on))
-        issued.append(issue(session, Issue(
+        specs.append(Issue(
             key=DocKey(cycle_id, "group", unit.id, "score_sheet", str(revision)), organ=None,
             year=year, title=f"{title}（{unit.name}）{_revision_note(revision)}", issued_on=on,
             addressees=GROUP,
             path=_path(year, "group", "考核评分表", unit.name, _revision_note(revision)),
-            template=Template.SCORE_SHEET, build=lambda _number, ctx=context: ctx), out_dir))
-    return issued
+            template=Template.SCORE_SHEET, build=lambda _number, ctx=context: ctx))
+    return issue_many(session, specs, out_dir)
 
 
 def issue_results_summary(*, session: Session, cycle_id: int, on: date, revision: int = 0,
@@ -595,12 +600,14 @@ def issue_rectification_notices(*, session: Session, cycle_id: int, on: date,
         .where(Assessment.cycle_id == cycle_id).order_by(col(Unit.id))
     ).all()
     title = f"{year}年度政务公开工作考核问题反馈及整改通知书"
-    issued = []
+    periods_by_kind = {DeadlineKind.RECTIFICATION_PLAN: periods.rectification_plan_days,
+                       DeadlineKind.RECTIFICATION_DONE: periods.rectification_done_days}
+    deadlines = _unit_deadlines(session, cycle_id, periods_by_kind)
+    specs = []
     for item, unit in items:
         due: dict[DeadlineKind, tuple[int, date]] = {}
-        for kind, days in ((DeadlineKind.RECTIFICATION_PLAN, periods.rectification_plan_days),
-                           (DeadlineKind.RECTIFICATION_DONE, periods.rectification_done_days)):
-            deadline = _unit_deadline(session, cycle_id, unit.id, kind)
+        for kind, days in periods_by_kind.items():
+            deadline = deadlines.get((unit.id, kind))  # type: ignore[arg-type]
             if deadline is not None:
                 due[kind] = (calendar.workdays_between(deadline.starts_on, deadline.due_on),
                              deadline.due_on)
@@ -619,13 +626,13 @@ def issue_rectification_notices(*, session: Session, cycle_id: int, on: date,
                 unit_name=unit.name, problems=problems, plan_days=plan_days,
                 plan_due_text=cn_date(plan_due), done_days=done_days, done_due_text=cn_date(done_due))
 
-        issued.append(issue(session, Issue(
+        specs.append(Issue(
             key=DocKey(cycle_id, "rectification", unit.id, "rectification_notice", str(item.round)),
             organ="office", year=year, title=f"{title}（{unit.name}）", issued_on=on,
             addressees=unit.name, path=_path(year, "rectification", "问题反馈及整改通知书", unit.name,
                                              round_note),
-            template=Template.RECTIFICATION_NOTICE, build=build), out_dir))
-    return issued
+            template=Template.RECTIFICATION_NOTICE, build=build))
+    return issue_many(session, specs, out_dir)
 
 
 # ---------------------------------------------------------------- 07 reminders and escalation

@@ -1,19 +1,22 @@
 """The document register: numbers (发文字号) and idempotent, crash-safe issuing.
 
-A number comes from one sequence per issuing organ and year, incremented with a single
-``UPDATE … SET last = last + 1 RETURNING last`` in the same short transaction that inserts the
-register row. The database's row lock (PostgreSQL) or write lock (SQLite) serialises concurrent
-issuers, and a failed insert rolls the increment back, so a number is never skipped, reused or
-given twice. The document is rendered inside that transaction (it needs the number) and the row
-stored with the file's SHA-256, so issuing costs one commit; the file is written only after the
-commit (to a temporary name, then renamed): a crash in between leaves a row whose file is missing
-or differs, and issuing the same key again re-renders it under the same number.
+Documents are issued in batches (one document is a batch of one). The register rows of all keys
+are looked up in one query; the missing documents get their numbers from one sequence per issuing
+organ and year, a block of n at once with a single ``UPDATE … SET last = last + n RETURNING last``
+in the same short transaction that inserts their rows. The database's row lock (PostgreSQL) or
+write lock (SQLite) serialises concurrent issuers, and a failed insert rolls the increment back,
+so a number is never skipped, reused or given twice. The documents are rendered inside that
+transaction (they need their numbers) and the rows stored with the files' SHA-256, so a batch
+costs one commit; the files are written only after the commit (to a temporary name, then
+renamed): a crash in between leaves rows whose files are missing or differ, and issuing the same
+keys again re-renders them under the same numbers.
 """
 
 import hashlib
 import os
 import uuid
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -21,7 +24,7 @@ from pathlib import Path
 from pydantic import BaseModel
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from models.documents import DocumentSequence, IssuedDocument
 from zwgk.documents.contexts import Template
@@ -51,33 +54,36 @@ def format_number(prefix: str, year: int, seq: int) -> str:
     return f"{prefix}〔{year}〕{seq}号"
 
 
-def allocate_seq(session: Session, *, organ: str, year: int) -> int:
-    """Take the next number of ``organ`` in ``year`` inside the session's open transaction.
+def allocate_seqs(session: Session,
+                  counts: Mapping[tuple[str, int], int]) -> dict[tuple[str, int], int]:
+    """Take ``counts[(organ, year)]`` consecutive numbers of each organ and year inside the
+    session's open transaction; the first number of each block.
 
-    Must be the first write of the transaction: creating the sequence row on first use commits
+    Must be the first write of the transaction: creating a sequence row on first use commits
     on its own (and tolerates another process creating it at the same moment).
     """
-    bump = (
-        update(DocumentSequence)
-        .where(DocumentSequence.organ == organ, DocumentSequence.year == year)  # type: ignore[arg-type]
-        .values(last=DocumentSequence.last + 1)
-        .returning(DocumentSequence.last)
-    )
     while True:
-        seq = session.execute(bump).scalar_one_or_none()
-        if seq is not None:
-            return int(seq)
-        session.rollback()
-        try:
-            session.add(DocumentSequence(organ=organ, year=year, last=0))
-            session.commit()
-        except IntegrityError:
-            session.rollback()
-
-
-def find(session: Session, key: DocKey) -> IssuedDocument | None:
-    """The register row of ``key``, if it was issued."""
-    return session.exec(select(IssuedDocument).where(IssuedDocument.doc_key == key.text())).first()
+        firsts: dict[tuple[str, int], int] = {}
+        # Sequences locked in one order everywhere, so two batches cannot deadlock.
+        for organ, year in sorted(counts):
+            count = counts[(organ, year)]
+            last = session.execute(
+                update(DocumentSequence)
+                .where(DocumentSequence.organ == organ, DocumentSequence.year == year)  # type: ignore[arg-type]
+                .values(last=DocumentSequence.last + count)
+                .returning(DocumentSequence.last)
+            ).scalar_one_or_none()
+            if last is None:
+                session.rollback()  # gives back the blocks taken so far: the creation commits
+                try:
+                    session.add(DocumentSequence(organ=organ, year=year, last=0))
+                    session.commit()
+                except IntegrityError:
+                    session.rollback()
+                break
+            firsts[(organ, year)] = int(last) - count + 1
+        else:
+            return firsts
 
 
 def resolve_out_dir(out_dir: Path | None) -> Path:
@@ -130,63 +136,119 @@ def issue(session: Session, spec: Issue, out_dir: Path | None = None) -> IssuedD
     The file is (re-)rendered under the registered number when it is missing or its hash
     differs from the register's (a crash between commit and write, or a damaged file).
     """
+    return issue_many(session, [spec], out_dir)[0]
+
+
+def issue_many(session: Session, specs: Sequence[Issue],
+               out_dir: Path | None = None) -> list[IssuedDocument]:
+    """Register and write documents in one batch; the register rows in the order of ``specs``.
+
+    One lookup for all keys, one block of numbers per organ and year, one commit for all new
+    rows; then the new files are written. Keys already registered keep their rows and numbers,
+    and their files are rendered again when missing or differing from the register's hash. A
+    key given twice is one document.
+    """
     root = resolve_out_dir(out_dir)
-    row = find(session, spec.key)
-    if row is None:
-        row, data = _register(session, spec)
-        if data is not None:
-            write_atomically(root / row.path, data)
-            return row
-    target = root / row.path
-    if not row.sha256 or sha256_of(target) != row.sha256:
+    wanted: dict[str, Issue] = {}
+    for spec in specs:
+        wanted.setdefault(spec.key.text(), spec)
+    rows, fresh = _register(session, wanted)
+    for key, data in fresh.items():
+        write_atomically(root / wanted[key].path, data)
+    _repair(session, [(spec, rows[key]) for key, spec in wanted.items() if key not in fresh],
+            root)
+    return [rows[spec.key.text()] for spec in specs]
+
+
+def _register(session: Session,
+              wanted: Mapping[str, Issue]) -> tuple[dict[str, IssuedDocument], dict[str, bytes]]:
+    """The register row of every wanted key, inserting the missing ones (numbered, with their
+    files' hashes) in one short transaction; and the bytes of the files rendered for them.
+
+    Losing a race for some keys (another process registered them first) rolls the whole insert
+    back, numbers included, and tries again with the keys still missing.
+    """
+    failure: IntegrityError | None = None
+    failed_with = 0
+    while True:
+        rows = {row.doc_key: row for row in session.exec(
+            select(IssuedDocument).where(col(IssuedDocument.doc_key).in_(list(wanted))))}
+        new = [spec for key, spec in wanted.items() if key not in rows]
+        if not new:
+            return rows, {}
+        if failure is not None and len(new) == failed_with:  # not a lost race for a key
+            clash = _clashing_paths(session, new)
+            if clash:
+                raise RuntimeError(f"文件名 {'、'.join(clash)} 已被另一份公文占用 "
+                                   f"(path already registered for another document)") from failure
+            raise failure
+        # Issuing commits: commit the caller's pending work now, so that the rollbacks below
+        # (sequence row created on first use, lost race) can never discard it; this also ends
+        # the lookup's read, so that the sequence update opens a fresh write transaction.
+        session.commit()
+        try:
+            inserted = _insert(session, new)
+        except IntegrityError as error:
+            session.rollback()
+            failure, failed_with = error, len(new)
+            continue
+        fresh = {}
+        for spec, (row, data) in zip(new, inserted, strict=True):
+            rows[spec.key.text()] = row
+            fresh[spec.key.text()] = data
+        return rows, fresh
+
+
+def _insert(session: Session, new: Sequence[Issue]) -> list[tuple[IssuedDocument, bytes]]:
+    """Number, render and insert ``new`` in one transaction, committed; rows and file bytes."""
+    organs = get_settings().organs
+    next_seq = allocate_seqs(session, Counter(
+        (spec.organ, spec.issued_on.year) for spec in new if spec.organ is not None))
+    inserted = []
+    try:
+        for spec in new:
+            number, seq = "", None
+            if spec.organ is not None:
+                seq = next_seq[(spec.organ, spec.issued_on.year)]
+                next_seq[(spec.organ, spec.issued_on.year)] += 1
+                number = format_number(organs[spec.organ].prefix, spec.issued_on.year, seq)
+            data = render_docx(spec.template, spec.build(number))
+            inserted.append((IssuedDocument(
+                doc_key=spec.key.text(), cycle_id=spec.key.cycle_id, stage=spec.key.stage,
+                unit_id=spec.key.unit_id, doc_type=spec.key.doc_type, organ=spec.organ or "",
+                year=spec.issued_on.year if seq is not None else spec.year, seq=seq, number=number,
+                title=spec.title, issued_on=spec.issued_on, addressees=spec.addressees,
+                path=spec.path, sha256=hashlib.sha256(data).hexdigest()), data))
+    except BaseException:
+        session.rollback()  # gives the numbers back and releases the lock at once
+        raise
+    session.add_all(row for row, _ in inserted)
+    session.commit()
+    return inserted
+
+
+def _clashing_paths(session: Session, new: Sequence[Issue]) -> list[str]:
+    """File names of ``new`` already registered under other keys or given twice in the batch."""
+    paths = Counter(spec.path for spec in new)
+    taken = set(session.exec(
+        select(IssuedDocument.path).where(col(IssuedDocument.path).in_(list(paths)))))
+    return sorted(taken | {path for path, n in paths.items() if n > 1})
+
+
+def _repair(session: Session, issued: Sequence[tuple[Issue, IssuedDocument]], root: Path) -> None:
+    """Render again, under its registered number, every file that is missing or differs from
+    the register's hash (a crash between commit and write, or a damaged file); one commit for
+    the hashes that change."""
+    changed = False
+    for spec, row in issued:
+        target = root / row.path
+        if row.sha256 and sha256_of(target) == row.sha256:
+            continue
         data = render_docx(spec.template, spec.build(row.number))
         write_atomically(target, data)
         digest = hashlib.sha256(data).hexdigest()
         if digest != row.sha256:
-            session.execute(
-                update(IssuedDocument).where(IssuedDocument.id == row.id).values(sha256=digest)  # type: ignore[arg-type]
-            )
-            session.commit()
-            session.refresh(row)
-    return row
-
-
-def _register(session: Session, spec: Issue) -> tuple[IssuedDocument, bytes | None]:
-    """Insert the register row (with a fresh number when numbered) in one short transaction,
-    with the rendered file's hash; the row and the file's bytes (None when another process
-    registered the key first: its row is returned)."""
-    # Issuing commits: commit the caller's pending work now, so that the rollback-and-retry
-    # below (sequence row created on first use, lost race for the key) can never discard it.
-    session.commit()
-    number, seq, organ_key = "", None, ""
-    if spec.organ is not None:
-        organ_key = spec.organ
-        organ = get_settings().organs[organ_key]
-        seq = allocate_seq(session, organ=organ_key, year=spec.issued_on.year)
-        number = format_number(organ.prefix, spec.issued_on.year, seq)
-    try:
-        data = render_docx(spec.template, spec.build(number))
-    except BaseException:
-        session.rollback()  # gives the number back and releases the lock at once
-        raise
-    row = IssuedDocument(
-        doc_key=spec.key.text(), cycle_id=spec.key.cycle_id, stage=spec.key.stage,
-        unit_id=spec.key.unit_id, doc_type=spec.key.doc_type, organ=organ_key,
-        year=spec.issued_on.year if seq is not None else spec.year, seq=seq, number=number,
-        title=spec.title, issued_on=spec.issued_on, addressees=spec.addressees, path=spec.path,
-        sha256=hashlib.sha256(data).hexdigest(),
-    )
-    session.add(row)
-    try:
+            row.sha256 = digest
+            changed = True
+    if changed:
         session.commit()
-    except IntegrityError:
-        # Another process registered the same key first: the increment is rolled back with
-        # the insert, and its row is the one to use.
-        session.rollback()
-        existing = find(session, spec.key)
-        if existing is None:
-            raise RuntimeError(
-                f"文件名 {spec.path} 已被另一份公文占用 (path already registered for another document)"
-            ) from None
-        return existing, None
-    return row, data
