@@ -15,8 +15,9 @@ from functools import partial
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from sqlalchemy import delete, insert, update
 from sqlmodel import Session, select
 
@@ -50,7 +51,7 @@ from zwgk.workbooks import (
     read_identity,
     regular_criteria,
     set_widths,
-    style_row,
+    styled,
     write_identity,
 )
 
@@ -124,60 +125,60 @@ def write_score_workbook(session: Session, *, cycle_id: int, path: Path) -> Path
             points=record.points,
             note=f"日常考核（{record.method.value}，{record.found_on.isoformat()}）：{record.finding}"))
     titles = _sheet_titles(list(units))
-    workbook = Workbook()
-    assert workbook.active is not None
-    workbook.remove(workbook.active)
-    add_styles(workbook)
+    # Write-only: each sheet streams to a temporary file as it is built, so memory stays flat
+    # however many units there are.
+    workbook = Workbook(write_only=True)
+    styles = add_styles(workbook)
     entries = []
     for name, (assessment, unit) in units.items():
         assert assessment.id is not None and unit.id is not None
         entries.append((titles[name], name, criteria_checksum(cycle.year, name, lines[unit.category])))
         _unit_sheet(workbook.create_sheet(titles[name]), cycle.year, assessment, unit,
-                    lines[unit.category], own[assessment.id], daily[unit.id])
+                    lines[unit.category], own[assessment.id], daily[unit.id], styles)
     write_identity(workbook, SCORE_WORKBOOK_KIND, cycle.year, entries)
     path.parent.mkdir(parents=True, exist_ok=True)
     workbook.save(path)
     return path
 
 
-def _unit_sheet(sheet: Worksheet, year: int, assessment: Assessment, unit: Unit, lines: list[CriterionLine],
-                own: dict[str, Decimal], daily: list[_DailyLine]) -> None:
+def _unit_sheet(sheet: WriteOnlyWorksheet, year: int, assessment: Assessment, unit: Unit,
+                lines: list[CriterionLine], own: dict[str, Decimal], daily: list[_DailyLine],
+                styles: dict[str, StyleArray]) -> None:
     last_col = COLUMNS[-1][0]
-    sheet["A1"] = f"{unit.name} {year}年度政务公开工作考核评分表"
-    sheet["A1"].style = TITLE
+    row_styles = [styles[name] for name in ROW_STYLES]
+    # Widths and frozen panes go before the rows in the sheet's XML: set them first.
+    set_widths(sheet, [width for _, _, width in COLUMNS])
+    sheet.freeze_panes = f"C{FIRST_ROW}"
     loose = [d.note for d in daily if d.ref is None]
     self_total = "—" if assessment.self_score is None else str(assessment.self_score)
-    sheet["A2"] = (f"类别：{CATEGORY_LABELS[unit.category]}；自评总分：{self_total}；"
-                   f"自查材料：{STATUS_LABELS[assessment.self_check_status.value]}"
-                   + ("；未对应具体指标的日常考核记录：" + "；".join(loose) if loose else ""))
-    sheet["A2"].style = NOTE
-    sheet.append(HEADERS)
-    style_row(sheet, HEADER_ROW, [HEADER] * len(COLUMNS))
-    set_widths(sheet, [width for _, _, width in COLUMNS])
+    sheet.append(styled(sheet, [f"{unit.name} {year}年度政务公开工作考核评分表"], [styles[TITLE]]))
+    sheet.append(styled(sheet, [f"类别：{CATEGORY_LABELS[unit.category]}；自评总分：{self_total}；"
+                                f"自查材料：{STATUS_LABELS[assessment.self_check_status.value]}"
+                                + ("；未对应具体指标的日常考核记录：" + "；".join(loose) if loose else "")],
+                        [styles[NOTE]]))
+    header = [styles[HEADER]] * len(COLUMNS)
+    sheet.append(styled(sheet, HEADERS, header))
     for seq, line in enumerate(lines, start=1):
-        sheet.append([seq, line.ref, line.level1, line.text, line.points, own.get(line.ref)])
-        style_row(sheet, sheet.max_row, ROW_STYLES)
+        sheet.append(styled(sheet, [seq, line.ref, line.level1, line.text, line.points, own.get(line.ref)],
+                            row_styles))
     sheet.append([])
-    sheet.append([EXTRA_TITLE])
-    extra = sheet.max_row
-    sheet.cell(row=extra, column=1).style = BOLD
-    sheet.append(HEADERS)
-    style_row(sheet, sheet.max_row, [HEADER] * len(COLUMNS))
-    for seq, record in enumerate((d for d in daily if d.ref is not None), start=1):
-        sheet.append([seq, record.ref, None, None, None, None, record.points, record.note,
-                      GroupMethod.DAILY.value, record.id])
-        style_row(sheet, sheet.max_row, ROW_STYLES)
+    sheet.append(styled(sheet, [EXTRA_TITLE], [styles[BOLD]]))
+    extra = FIRST_ROW + len(lines) + 1
+    sheet.append(styled(sheet, HEADERS, header))
+    listed = [d for d in daily if d.ref is not None]
+    for seq, record in enumerate(listed, start=1):
+        sheet.append(styled(sheet, [seq, record.ref, None, None, None, None, record.points, record.note,
+                                    GroupMethod.DAILY.value, record.id], row_styles))
     for _ in range(SPARE_LINES):
-        sheet.append([None])
-        style_row(sheet, sheet.max_row, ROW_STYLES)
+        sheet.append(styled(sheet, [], row_styles))
+    last_row = extra + 1 + len(listed) + SPARE_LINES
     for merged in (f"A1:{last_col}1", f"A2:{last_col}2", f"A{extra}:{last_col}{extra}"):
-        sheet.merge_cells(merged)
+        sheet.merged_cells.add(merged)
     methods = DataValidation(type="list", formula1=f'"{",".join(METHODS)}"', allow_blank=True,
                              showErrorMessage=True, errorTitle="考核方式",
                              error=f"请从下拉列表选择：{METHOD_LIST}")
-    methods.add(f"I{FIRST_ROW}:I{sheet.max_row + 200}")
-    sheet.add_data_validation(methods)
-    sheet.freeze_panes = f"C{FIRST_ROW}"
+    methods.add(f"I{FIRST_ROW}:I{last_row + 200}")
+    sheet.data_validations.append(methods)
 
 
 @dataclass(frozen=True)

@@ -1,31 +1,146 @@
 """Filling zwgk's forms the way a unit or the assessment group would, for tests, the demo's
-scripted units and the benchmark (plain openpyxl, no database)."""
+scripted units and the benchmark (no database).
 
-from collections.abc import Mapping, Sequence
+The cells are written straight into the sheets' XML inside the .xlsx: a thousand forms or a
+thousand-sheet workbook are filled without openpyxl loading and re-saving every styled cell.
+Only files zwgk wrote (as openpyxl writes them) are filled this way.
+"""
+
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
+from zipfile import ZIP_DEFLATED, ZipFile
 
-from openpyxl import load_workbook
-from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, get_column_letter
 
 from zwgk import scoresheets, selfcheck
-from zwgk.workbooks import read_identity
+from zwgk.workbooks import ID_SHEET
+
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_ROW, _CELL, _VALUE, _TEXT = (f"{{{_MAIN}}}{tag}" for tag in ("row", "c", "v", "t"))
+# Serialise the sheets as openpyxl and Excel do: main namespace as the default one.
+ET.register_namespace("", _MAIN)
+ET.register_namespace("r", _RELS)
+
+
+class _Sheet:
+    """A worksheet's XML, parsed, with the workbook's shared strings to read its text cells."""
+
+    def __init__(self, data: bytes, strings: list[str]) -> None:
+        self.root = ET.fromstring(data)
+        self.strings = strings
+
+    def _text(self, cell: ET.Element) -> str | None:
+        kind, value = cell.get("t"), cell.find(_VALUE)
+        if kind == "inlineStr":
+            return "".join(t.text or "" for t in cell.iter(_TEXT))
+        if value is None or value.text is None:
+            return None
+        return self.strings[int(value.text)] if kind == "s" else value.text
+
+    def rows(self) -> dict[int, dict[int, str | None]]:
+        """The values as text, by row number and column number."""
+        return {int(str(row.get("r"))): {_position(cell): self._text(cell) for cell in row.iter(_CELL)}
+                for row in self.root.iter(_ROW)}
+
+    def write(self, row: int, column: int, value: object) -> None:
+        """Put a number or a text into a cell, keeping its style."""
+        data = self.root.find(f"{{{_MAIN}}}sheetData")
+        assert data is not None
+        line = _child(data, _ROW, row, str(row))
+        cell = _child(line, _CELL, column, f"{get_column_letter(column)}{row}")
+        for child in list(cell):
+            cell.remove(child)
+        cell.attrib.pop("t", None)
+        if isinstance(value, str):
+            cell.set("t", "inlineStr")
+            ET.SubElement(ET.SubElement(cell, f"{{{_MAIN}}}is"), _TEXT).text = value
+        elif value is not None:
+            ET.SubElement(cell, _VALUE).text = str(value)
+
+
+class _Book:
+    """An .xlsx whose sheets are rewritten one part at a time (memory stays flat for any size)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        with ZipFile(path) as archive:
+            targets = {rel.get("Id"): str(rel.get("Target"))
+                       for rel in ET.fromstring(archive.read("xl/_rels/workbook.xml.rels"))}
+            self.part_of = {
+                str(sheet.get("name")): _part(targets[sheet.get(f"{{{_RELS}}}id")])
+                for sheet in ET.fromstring(archive.read("xl/workbook.xml")).iter(f"{{{_MAIN}}}sheet")}
+            shared = "xl/sharedStrings.xml"
+            self.strings = ([] if shared not in archive.namelist() else
+                            ["".join(t.text or "" for t in item.iter(_TEXT)) for item in ET.fromstring(archive.read(shared))])
+
+    def sheet(self, title: str) -> _Sheet:
+        """One sheet, parsed (to read it)."""
+        with ZipFile(self.path) as archive:
+            return _Sheet(archive.read(self.part_of[title]), self.strings)
+
+    def rewrite(self, edits: Mapping[str, Callable[[_Sheet], None]]) -> None:
+        """Apply ``edits`` (by sheet title) to their sheets and save the file in place."""
+        edit_of = {self.part_of[title]: edit for title, edit in edits.items()}
+        temporary = self.path.with_name(self.path.name + ".part")
+        with ZipFile(self.path) as source, ZipFile(temporary, "w", ZIP_DEFLATED) as target:
+            for name in source.namelist():
+                data = source.read(name)
+                if name in edit_of:
+                    sheet = _Sheet(data, self.strings)
+                    edit_of[name](sheet)
+                    data = ET.tostring(sheet.root, xml_declaration=True, encoding="utf-8")
+                target.writestr(name, data)
+        temporary.replace(self.path)
+
+
+def _part(target: str) -> str:
+    """The zip member a workbook relationship's target names."""
+    return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+
+
+def _position(element: ET.Element) -> int:
+    """A row element's number, or a cell element's column number."""
+    reference = str(element.get("r"))
+    return int(reference) if element.tag == _ROW else column_index_from_string(coordinate_from_string(reference)[0])
+
+
+def _child(parent: ET.Element, tag: str, number: int, reference: str) -> ET.Element:
+    """The row or cell ``number`` in ``parent``, inserted in order when missing."""
+    for index, element in enumerate(parent):
+        if element.tag != tag:
+            continue
+        at = _position(element)
+        if at == number:
+            return element
+        if at > number:
+            new = ET.Element(tag, {"r": reference})
+            parent.insert(index, new)
+            return new
+    return ET.SubElement(parent, tag, {"r": reference})
 
 
 def fill_self_check_form(path: Path, scores: Mapping[str, Decimal],
                          explanations: Mapping[str, str] | None = None) -> None:
     """Write self-scores (and explanations) by criterion reference into a generated form, in place."""
-    workbook = load_workbook(path)
-    sheet = workbook[selfcheck.SHEET]
-    for row in range(selfcheck.FIRST_ROW, sheet.max_row + 1):
-        if sheet.cell(row=row, column=1).value == selfcheck.TOTAL_LABEL:
-            break
-        ref = sheet.cell(row=row, column=2).value
-        if ref in scores:
-            sheet[f"{selfcheck.SCORE_COL}{row}"] = scores[ref]
-        if explanations and ref in explanations:
-            sheet[f"{selfcheck.NOTE_COL}{row}"] = explanations[ref]
-    workbook.save(path)
+    score_col, note_col = column_index_from_string(selfcheck.SCORE_COL), column_index_from_string(selfcheck.NOTE_COL)
+
+    def fill(sheet: _Sheet) -> None:
+        for number, cells in sorted(sheet.rows().items()):
+            if number < selfcheck.FIRST_ROW:
+                continue
+            if cells.get(1) == selfcheck.TOTAL_LABEL:
+                break
+            ref = cells.get(2)
+            if ref in scores:
+                sheet.write(number, score_col, scores[ref])
+            if explanations and ref in explanations:
+                sheet.write(number, note_col, explanations[ref])
+
+    _Book(path).rewrite({selfcheck.SHEET: fill})
 
 
 def fill_score_workbook(path: Path,
@@ -33,36 +148,46 @@ def fill_score_workbook(path: Path,
     """Write the group's deductions (ref, points, reason, method) per unit name into a generated
     score workbook, in place: the first on a criterion goes on its row, further ones on the
     extra deduction lines (appended when the spare lines run out)."""
-    workbook = load_workbook(path)
-    identity = read_identity(workbook)
-    if identity is None:
+    book = _Book(path)
+    if ID_SHEET not in book.part_of:
         raise ValueError(f"{path} is not a zwgk score workbook")
-    sheet_of = {unit: title for title, (unit, _) in identity.entries.items()}
-    for unit, items in deductions.items():
-        sheet = workbook[sheet_of[unit]]
-        rows, spare = _slots(sheet)
-        for ref, points, reason, method in items:
-            row = rows.pop(ref) if ref in rows else (spare.pop(0) if spare else sheet.max_row + 1)
-            sheet.cell(row=row, column=scoresheets.REF + 1, value=ref)
-            sheet.cell(row=row, column=scoresheets.POINTS + 1, value=points)
-            sheet.cell(row=row, column=scoresheets.REASON + 1, value=reason)
-            sheet.cell(row=row, column=scoresheets.METHOD + 1, value=method)
-    workbook.save(path)
+    # The identification sheet: kind and year, then one (sheet title, unit, checksum) row a unit.
+    sheet_of = {cells.get(2): str(cells.get(1)) for n, cells in book.sheet(ID_SHEET).rows().items() if n > 1}
+    book.rewrite({sheet_of[unit]: partial(_deduct, items=items) for unit, items in deductions.items()})
 
 
-def _slots(sheet: Worksheet) -> tuple[dict[str, int], list[int]]:
+def _deduct(sheet: _Sheet, items: Sequence[tuple[str, Decimal, str, str]]) -> None:
+    """Write one unit's deductions into its sheet."""
+    values = sheet.rows()
+    rows, spare = _slots(values)
+    last = max(values, default=0)
+    for ref, points, reason, method in items:
+        if ref in rows:
+            row = rows.pop(ref)
+        elif spare:
+            row = spare.pop(0)
+        else:
+            last += 1
+            row = last
+        for column, value in ((scoresheets.REF, ref), (scoresheets.POINTS, points),
+                              (scoresheets.REASON, reason), (scoresheets.METHOD, method)):
+            sheet.write(row, column + 1, value)
+
+
+def _slots(values: dict[int, dict[int, str | None]]) -> tuple[dict[str, int], list[int]]:
     """Criterion rows with no deduction yet (by ref), and the empty extra deduction lines."""
     rows: dict[str, int] = {}
     spare: list[int] = []
     in_extra = False
-    for row in range(scoresheets.FIRST_ROW, sheet.max_row + 1):
-        if sheet.cell(row=row, column=1).value == scoresheets.EXTRA_TITLE:
+    for number in sorted(n for n in values if n >= scoresheets.FIRST_ROW):
+        cells = values[number]
+        if cells.get(1) == scoresheets.EXTRA_TITLE:
             in_extra = True
             continue
-        ref = sheet.cell(row=row, column=scoresheets.REF + 1).value
-        taken = sheet.cell(row=row, column=scoresheets.POINTS + 1).value is not None
+        ref = cells.get(scoresheets.REF + 1)
+        taken = cells.get(scoresheets.POINTS + 1) is not None
         if in_extra and ref is None and not taken:
-            spare.append(row)
+            spare.append(number)
         elif not in_extra and ref and not taken:
-            rows[str(ref)] = row
+            rows[ref] = number
     return rows, spare

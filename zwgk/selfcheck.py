@@ -48,8 +48,10 @@ from zwgk.workbooks import (
     regular_criteria,
     printed_problems,
     range_problem,
+    save_filled,
     set_widths,
     style_row,
+    template_parts,
     write_identity,
 )
 
@@ -85,19 +87,27 @@ def write_self_check_forms(session: Session, *, year: int, out_dir: Path) -> lis
         .order_by(Deadline.round)  # type: ignore[arg-type]
     ).all())
     out_dir.mkdir(parents=True, exist_ok=True)
-    # One workbook per category, relabelled and saved for each unit: building the styled
-    # criteria table once is what keeps a thousand forms fast.
-    templates: dict[Category, Workbook] = {}
+    # One saved workbook per category with placeholders for the unit's texts, copied for each
+    # unit with its texts put in: the styled criteria table is built and written once.
+    templates: dict[Category, dict[str, bytes]] = {}
     paths = []
     for _, unit in assessed_units(session, cycle.id).values():
         if unit.category not in templates:
-            templates[unit.category] = _template(year, unit.category, lines[unit.category])
-        workbook = templates[unit.category]
-        _label(workbook, year, unit, lines[unit.category], due.get(unit.id))
+            templates[unit.category] = template_parts(_template(year, unit.category, lines[unit.category]))
+        due_on = due.get(unit.id)
+        deadline = f"请于 {due_on.year}年{due_on.month}月{due_on.day}日前" if due_on else "请按自查通知要求的期限"
         path = form_path(out_dir, year, unit.name)
-        workbook.save(path)
+        save_filled(templates[unit.category], path, {
+            _UNIT: unit.name,
+            _NOTE: (f"填表说明：请逐项填写“自评分”（0 至该项分值之间的数字，最多一位小数）和“自评说明及佐证材料”，"
+                    f"不要改动其他内容，{deadline}将本表（.xlsx）连同书面自查材料报送区政务公开办。"),
+            _CHECKSUM: criteria_checksum(year, unit.name, lines[unit.category])})
         paths.append(path)
     return paths
+
+
+# Placeholders in a category's template for the texts that differ between units.
+_UNIT, _NOTE, _CHECKSUM = "{zwgk:unit}", "{zwgk:note}", "{zwgk:checksum}"
 
 
 def _template(year: int, category: Category, lines: list[CriterionLine]) -> Workbook:
@@ -108,9 +118,11 @@ def _template(year: int, category: Category, lines: list[CriterionLine]) -> Work
     sheet.title = SHEET
     sheet["A1"] = f"{year}年度政务公开工作考核自查评分表"
     sheet["A1"].style = TITLE
+    sheet["A2"] = f"单位：{_UNIT}"
     sheet["F2"] = f"类别：{CATEGORY_LABELS[category]}"
     for merged in ("A1:H1", "A2:E2", "F2:H2", "A3:H3"):
         sheet.merge_cells(merged)
+    sheet["A3"] = _NOTE
     sheet["A3"].style = NOTE
     sheet.row_dimensions[3].height = 32
     for col, header in enumerate(HEADERS, start=1):
@@ -127,16 +139,8 @@ def _template(year: int, category: Category, lines: list[CriterionLine]) -> Work
     sheet.freeze_panes = f"A{FIRST_ROW}"
     sheet.protection.sheet = True  # criteria locked; only the yellow cells take input
     workbook.security = WorkbookProtection(lockStructure=True)
+    write_identity(workbook, SELF_CHECK_KIND, year, [(SHEET, _UNIT, _CHECKSUM)])
     return workbook
-
-
-def _label(workbook: Workbook, year: int, unit: Unit, lines: list[CriterionLine], due_on: date | None) -> None:
-    sheet = workbook[SHEET]
-    sheet["A2"] = f"单位：{unit.name}"
-    deadline = f"请于 {due_on.year}年{due_on.month}月{due_on.day}日前" if due_on else "请按自查通知要求的期限"
-    sheet["A3"] = (f"填表说明：请逐项填写“自评分”（0 至该项分值之间的数字，最多一位小数）和“自评说明及佐证材料”，"
-                   f"不要改动其他内容，{deadline}将本表（.xlsx）连同书面自查材料报送区政务公开办。")
-    write_identity(workbook, SELF_CHECK_KIND, year, [(SHEET, unit.name, criteria_checksum(year, unit.name, lines))])
 
 
 @dataclass(frozen=True)

@@ -2,17 +2,22 @@
 hidden identification sheet, cell parsing, styles, and the problems an import reports."""
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from io import BytesIO
 from pathlib import Path
 from typing import Any
-from zipfile import BadZipFile
+from xml.sax.saxutils import escape
+from zipfile import ZIP_DEFLATED, BadZipFile, ZipFile
 
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Protection, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 from sqlmodel import Session, select
 
@@ -34,9 +39,11 @@ _WRAP = Alignment(wrap_text=True, vertical="center")
 HEADER, CELL, TEXT, INPUT, TITLE, NOTE, BOLD = "zwgk表头", "zwgk单元格", "zwgk文字", "zwgk填写", "zwgk标题", "zwgk说明", "zwgk加粗"
 
 
-def add_styles(workbook: Workbook) -> None:
-    """Register the named styles the forms use on ``workbook``."""
+def add_styles(workbook: Workbook) -> dict[str, StyleArray]:
+    """Register the named styles the forms use on ``workbook``; their style arrays by name, for
+    ``styled``."""
     unlocked = Protection(locked=False)
+    arrays = {}
     for style in (
         NamedStyle(HEADER, font=Font(bold=True), fill=PatternFill("solid", fgColor="DDEBF7"), border=_BOX,
                    alignment=Alignment(wrap_text=True, vertical="center", horizontal="center")),
@@ -49,6 +56,8 @@ def add_styles(workbook: Workbook) -> None:
         NamedStyle(BOLD, font=Font(bold=True)),
     ):
         workbook.add_named_style(style)
+        arrays[style.name] = style.as_tuple()
+    return arrays
 
 
 @dataclass(frozen=True)
@@ -142,10 +151,29 @@ def file_sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def template_parts(workbook: Workbook) -> dict[str, bytes]:
+    """The parts of ``workbook`` saved as .xlsx, for ``save_filled`` to write copies of it."""
+    buffer = BytesIO()
+    workbook.save(buffer)
+    with ZipFile(buffer) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def save_filled(parts: dict[str, bytes], path: Path, values: dict[str, str]) -> None:
+    """Write the saved workbook ``parts`` to ``path`` with each placeholder text in ``values``
+    replaced wherever it occurs in the XML (openpyxl writes texts inline): a copy differing only
+    in its texts costs no cell writing or styling again."""
+    marks = [(placeholder.encode("utf-8"), escape(text).encode("utf-8")) for placeholder, text in values.items()]
+    with ZipFile(path, "w", ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            if name.endswith(".xml"):
+                for placeholder, text in marks:
+                    data = data.replace(placeholder, text)
+            archive.writestr(name, data)
+
+
 def write_identity(workbook: Workbook, kind: str, year: int, entries: list[tuple[str, str, str]]) -> None:
     """Add the hidden identification sheet: the kind and year, then (sheet, unit, checksum) rows."""
-    if ID_SHEET in workbook.sheetnames:  # relabelling a reused workbook
-        del workbook[ID_SHEET]
     sheet = workbook.create_sheet(ID_SHEET)
     sheet.append([kind, year])
     for entry in entries:
@@ -255,7 +283,20 @@ def style_row(sheet: Worksheet, row: int, styles: list[str]) -> None:
         sheet.cell(row=row, column=col).style = style
 
 
-def set_widths(sheet: Worksheet, widths: list[float]) -> None:
+def styled(sheet: WriteOnlyWorksheet, values: Sequence[object], styles: Sequence[StyleArray]) -> list[WriteOnlyCell]:
+    """A row for ``sheet.append`` in write-only mode: ``values`` (blanks after them) with
+    ``styles`` (arrays from ``add_styles``), from column A on."""
+    cells = []
+    for col, style in enumerate(styles):
+        cell = WriteOnlyCell(sheet, values[col] if col < len(values) else None)
+        # Shared, never changed: the writer only reads it. Assigning the style by name would
+        # look it up and copy it for every cell.
+        cell._style = style
+        cells.append(cell)
+    return cells
+
+
+def set_widths(sheet: Worksheet | WriteOnlyWorksheet, widths: list[float]) -> None:
     """Column widths from column A on."""
     for col, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(col)].width = width

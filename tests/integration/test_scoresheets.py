@@ -203,3 +203,11 @@ def test_self_check_form_or_junk_is_not_taken_for_a_workbook(session: Session, d
     junk.write_bytes(b"PK\x03\x04 not really")
     report = import_score_workbook(session, cycle_id=demo_cycle.id, path=junk, by="考核组")  # type: ignore[arg-type]
     assert "不是有效的 .xlsx 文件" in report.problems[0].message
+
+
+def test_deductions_beyond_the_spare_lines_are_imported(session: Session, demo_cycle: Cycle, workbook: Path) -> None:
+    # One on the criterion's row, ten on the spare lines, two on rows the group adds below them.
+    fill_score_workbook(workbook, {OTHER: [("T033", D("0.1"), f"解读不及时{n}", "座谈会") for n in range(13)]})
+    report = import_score_workbook(session, cycle_id=demo_cycle.id, path=workbook, by="考核组")  # type: ignore[arg-type]
+    assert report.ok and OTHER in report.stored, [str(p) for p in report.problems]
+    assert [p for _, p, _, _ in _deductions(session, OTHER)] == [D("0.1")] * 13
