@@ -173,6 +173,7 @@ def cycle_script(units: int, db: str, out: Path, temp: Path, timer: Timer) -> st
     from models.units import Unit
     from zwgk import daily, rectification, runs, scoresheets, selfcheck, sweep
     from zwgk.db import get_engine, init_schema
+    from zwgk.demo import unit_reply_file
     from zwgk.gates import Decision
     from zwgk.paths import score_workbook_path
     from zwgk.scripted import fill_score_workbook, fill_self_check_form
@@ -245,15 +246,15 @@ def cycle_script(units: int, db: str, out: Path, temp: Path, timer: Timer) -> st
             for name in rectifying:
                 if name not in late_rectifiers:
                     rectification.receive_plan(session, year=YEAR, unit_name=name, on=PLANS_ON,
-                                               file=unit_file(inbox, name, "整改方案"))
+                                               file=unit_reply_file(inbox, name, "整改方案"))
         sweeps(LATE_PLAN_SWEEP_ON)
         with timer.stage("rectification_intake"):
             for name in rectifying:
                 if name in late_rectifiers:
                     rectification.receive_plan(session, year=YEAR, unit_name=name, on=LATE_PLAN_SWEEP_ON,
-                                               file=unit_file(inbox, name, "整改方案"))
+                                               file=unit_reply_file(inbox, name, "整改方案"))
                 rectification.receive_report(session, year=YEAR, unit_name=name, on=REPORTS_ON,
-                                             file=unit_file(inbox, name, "整改报告"))
+                                             file=unit_reply_file(inbox, name, "整改报告"))
                 rectification.verify(session, year=YEAR, unit_name=name, by=OFFICE_HEAD, on=REPORTS_ON)
         flow("close_cycle", lambda: runs.resume(session, YEAR, today=REPORTS_ON))
         return str(get_cycle(session, YEAR).stage)
@@ -329,14 +330,6 @@ def group_deductions(session: Any, cycle_id: int) -> dict[str, list[tuple[str, D
             for n, line in enumerate(lines[unit.category])
             if (index + n) % every == 0 and line.ref != daily_ref(unit.name)]
     return found
-
-
-def unit_file(inbox: Path, unit: str, kind: str) -> Path:
-    """A short file a unit sends in (the office stores its SHA-256)."""
-    path = inbox / f"{unit}-{kind}.txt"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(f"{unit}关于{YEAR}年度政务公开工作考核反馈问题的{kind}（合成数据）。\n", encoding="utf-8")
-    return path
 
 
 def floor(recorder: Recorder, repeat: int = 50) -> float:

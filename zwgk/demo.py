@@ -155,7 +155,7 @@ def _plans(step: "_Stepper") -> None:
     step.say(PLANS_ON, f"{len(items)} 个单位报送整改方案")
     for name in items:
         rectification.receive_plan(step.session, year=YEAR, unit_name=name, on=PLANS_ON,
-                                   file=_unit_file(step.inbox, name, "整改方案"))
+                                   file=unit_reply_file(step.inbox, name, "整改方案"))
 
 
 def _reports(step: "_Stepper") -> None:
@@ -211,7 +211,7 @@ class _Stepper:
     def report_and_verify(self, day: date, unit: str) -> None:
         """A unit sends its completion report and the office verifies it the same day."""
         rectification.receive_report(self.session, year=YEAR, unit_name=unit, on=day,
-                                     file=_unit_file(self.inbox, unit, "整改报告"))
+                                     file=unit_reply_file(self.inbox, unit, "整改报告"))
         rectification.verify(self.session, year=YEAR, unit_name=unit, by=OFFICE_HEAD, on=day)
 
     def say(self, day: date, text: str) -> None:
@@ -363,8 +363,10 @@ def _group_deductions(session: Session, cycle_id: int, units: list[Unit],
     return deductions
 
 
-def _unit_file(inbox: Path, unit: str, kind: str) -> Path:
-    """The file a unit sends in (a short text; the office stores its SHA-256)."""
+def unit_reply_file(inbox: Path, unit: str, kind: str) -> Path:
+    """The file a scripted unit sends in (a short text; the office stores its SHA-256).
+
+    Shared with bench/cycle.py, which scripts its synthetic units the same way."""
     path = inbox / f"{unit}-{kind}.txt"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(f"{unit}关于{YEAR}年度政务公开工作考核反馈问题的{kind}。\n", encoding="utf-8")
