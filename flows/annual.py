@@ -19,6 +19,7 @@ from flows.rectification import close_cycle, open_feedback
 from flows.scheme import issue_scheme, propose_scheme
 from flows.self_check import close_self_checks, open_self_check
 from flows.waiting import wait_at_gate, wait_for_units
+from models.audit import OFFICE_ACTOR
 from models.cycle import Gate
 from models.stages import Stage
 from tasks.cycle import (
@@ -40,7 +41,7 @@ class CycleOptions(BaseModel):
     today: date | None = Field(
         default=None, description="办理日期（默认当天，北京时间）；补办或演示时指定"
     )
-    started_by: str = Field(default="领导小组办公室", description="发起人（记入审计日志）")
+    started_by: str = Field(default=OFFICE_ACTOR, description="发起人（记入审计日志）")
 
 
 @flow(name="annual-assessment", description="政务公开工作年度考核：按《考核办法》各环节依次办理")

@@ -4,6 +4,7 @@ from datetime import date
 
 from prefect import flow
 
+from models.audit import OFFICE_ACTOR
 from models.stages import Stage
 from tasks import dashboard, documents
 from tasks.cycle import advance, open_rectification
@@ -16,12 +17,12 @@ def open_feedback(cycle_id: int, today: date) -> None:
     open_rectification(cycle_id, today)
     open_rectification_deadlines(cycle_id, today)
     documents.issue_rectification_notices(cycle_id, today)
-    advance(cycle_id, Stage.PUBLISHED, Stage.RECTIFICATION, "领导小组办公室", "反馈问题，督促整改")
+    advance(cycle_id, Stage.PUBLISHED, Stage.RECTIFICATION, OFFICE_ACTOR, "反馈问题，督促整改")
     dashboard.publish_documents(cycle_id)
 
 
 @flow(name="close-cycle", description="整改全部核验通过，年度考核结束")
 def close_cycle(cycle_id: int) -> None:
     """Close the year's cycle."""
-    advance(cycle_id, Stage.RECTIFICATION, Stage.CLOSED, "领导小组办公室", "整改核验完毕")
+    advance(cycle_id, Stage.RECTIFICATION, Stage.CLOSED, OFFICE_ACTOR, "整改核验完毕")
     dashboard.publish_documents(cycle_id)

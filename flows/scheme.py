@@ -5,6 +5,7 @@ from datetime import date
 
 from prefect import flow
 
+from models.audit import OFFICE_ACTOR
 from models.stages import Stage
 from tasks import dashboard, documents
 from tasks.cycle import advance
@@ -20,5 +21,5 @@ def propose_scheme(cycle_id: int) -> None:
 def issue_scheme(cycle_id: int, today: date) -> None:
     """Issue the approved scheme with both indicator tables as annexes, then open self-checks."""
     documents.issue_scheme_notice(cycle_id, today)
-    advance(cycle_id, Stage.SCHEME_APPROVED, Stage.SELF_CHECK, "领导小组办公室", "印发实施方案")
+    advance(cycle_id, Stage.SCHEME_APPROVED, Stage.SELF_CHECK, OFFICE_ACTOR, "印发实施方案")
     dashboard.publish_documents(cycle_id)

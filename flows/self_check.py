@@ -4,6 +4,7 @@ from datetime import date
 
 from prefect import flow
 
+from models.audit import OFFICE_ACTOR
 from models.stages import Stage
 from tasks import dashboard, documents
 from tasks.cycle import advance, close_self_check
@@ -25,6 +26,6 @@ def open_self_check(cycle_id: int, today: date) -> date:
 def close_self_checks(cycle_id: int, today: date) -> list[int]:
     """Record units that never sent their self-check, then hand over to the group."""
     missing = close_self_check(cycle_id, today)
-    advance(cycle_id, Stage.SELF_CHECK, Stage.GROUP_ASSESSMENT, "领导小组办公室", "自查截止")
+    advance(cycle_id, Stage.SELF_CHECK, Stage.GROUP_ASSESSMENT, OFFICE_ACTOR, "自查截止")
     dashboard.publish_self_check_table(cycle_id)
     return missing

@@ -67,6 +67,14 @@ class SelfScore(SQLModel, table=True):
     explanation: str = ""
 
 
+SELF_CHECK_LABELS: dict[SelfCheckStatus, str] = {
+    SelfCheckStatus.PENDING: "未报送",
+    SelfCheckStatus.RECEIVED: "按时报送",
+    SelfCheckStatus.LATE: "逾期报送",
+    SelfCheckStatus.MISSING: "未报送（已截止）",
+}
+
+
 class Deduction(SQLModel, table=True):
     """Points the assessment group takes off one criterion, with its reason and method."""
 

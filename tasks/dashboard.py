@@ -5,7 +5,7 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from sqlmodel import select
 
-from models.assessment import Assessment
+from models.assessment import SELF_CHECK_LABELS, Assessment
 from models.cycle import Cycle
 from models.documents import IssuedDocument
 from models.stages import STAGE_LABELS
@@ -13,7 +13,6 @@ from models.units import CATEGORY_LABELS, Unit
 from zwgk import results
 from zwgk.db import session_scope
 
-SELF_CHECK_LABELS = {"pending": "未报送", "received": "已报送", "late": "逾期报送", "missing": "未报送（已截止）"}
 
 
 @task(cache_policy=NO_CACHE)

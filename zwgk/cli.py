@@ -17,7 +17,7 @@ os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 from rich.table import Table
 from sqlmodel import select
 
-from models.audit import verify_chain
+from models.audit import OFFICE_ACTOR, verify_chain
 from models.catalog import CriterionKind, load_catalog, resolve_points, sync_catalog
 from models.cycle import Gate, get_cycle, scheme_points
 from models.stages import Stage
@@ -165,7 +165,7 @@ def cycle_status_cmd(year: int, as_json: AsJson = False, db: Db = None) -> None:
 def cycle_start(
     year: Annotated[int, typer.Argument(help="考核年度，如 2025")],
     today: Today = None,
-    by: Annotated[str, typer.Option("--by", help="发起人")] = "领导小组办公室",
+    by: Annotated[str, typer.Option("--by", help="发起人")] = OFFICE_ACTOR,
     db: Db = None,
 ) -> None:
     """启动年度考核（配置了 Prefect 服务器时通过部署运行，否则在本进程运行）/ start the annual run."""

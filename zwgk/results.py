@@ -78,16 +78,19 @@ def _category_schemes(session: Session, cycle_id: int) -> dict[Category, _Catego
     return {c: _CategoryScheme(regular=regular[c], bonus_cap=bonus[c]) for c in Category}
 
 
-def _deductions_by_assessment(session: Session, cycle_id: int) -> dict[int, list[tuple[str, Decimal]]]:
-    taken: dict[int, list[tuple[str, Decimal]]] = defaultdict(list)
+def _points_by_assessment(session: Session, cycle_id: int,
+                          model: type[Deduction] | type[SelfScore]) -> dict[int, list[tuple[str, Decimal]]]:
+    """(criterion ref, points) of every Deduction or SelfScore row of the cycle, per assessment."""
+    found: dict[int, list[tuple[str, Decimal]]] = defaultdict(list)
     for aid, ref, points in session.exec(
-        select(Deduction.assessment_id, Criterion.ref, Deduction.points)
-        .join(Criterion, Criterion.id == Deduction.criterion_id)  # type: ignore[arg-type]
-        .join(Assessment, Assessment.id == Deduction.assessment_id)  # type: ignore[arg-type]
+        select(model.assessment_id, Criterion.ref, model.points)
+        .join(Criterion, Criterion.id == model.criterion_id)  # type: ignore[arg-type]
+        .join(Assessment, Assessment.id == model.assessment_id)  # type: ignore[arg-type]
         .where(Assessment.cycle_id == cycle_id)
+        .order_by(Criterion.seq)
     ):
-        taken[aid].append((ref, points))
-    return taken
+        found[aid].append((ref, points))
+    return found
 
 
 def compute_results(session: Session, *, cycle_id: int) -> None:
@@ -104,7 +107,7 @@ def compute_results(session: Session, *, cycle_id: int) -> None:
         raise LookupError(f"no cycle with id {cycle_id}")
     bands = cycle.scheme.grade_bands
     schemes = _category_schemes(session, cycle_id)
-    taken = _deductions_by_assessment(session, cycle_id)
+    taken = _points_by_assessment(session, cycle_id, Deduction)
     specials: dict[int, list[SpecialItem]] = defaultdict(list)
     for item in session.exec(
         select(SpecialItem).join(Assessment, Assessment.id == SpecialItem.assessment_id)  # type: ignore[arg-type]
@@ -154,17 +157,9 @@ def results_table(session: Session, *, cycle_id: int) -> list[ResultRow]:
         raise LookupError(f"no cycle with id {cycle_id}")
     threshold = cycle.scheme.self_score_gap_threshold
     points = scheme_points(session, cycle_id)
-    taken = _deductions_by_assessment(session, cycle_id)
+    taken = _points_by_assessment(session, cycle_id, Deduction)
     texts = dict(session.exec(select(Criterion.ref, Criterion.text)).all())
-    self_scores: dict[int, list[tuple[str, Decimal]]] = defaultdict(list)
-    for aid, ref, value in session.exec(
-        select(SelfScore.assessment_id, Criterion.ref, SelfScore.points)
-        .join(Criterion, Criterion.id == SelfScore.criterion_id)  # type: ignore[arg-type]
-        .join(Assessment, Assessment.id == SelfScore.assessment_id)  # type: ignore[arg-type]
-        .where(Assessment.cycle_id == cycle_id)
-        .order_by(Criterion.seq)
-    ):
-        self_scores[aid].append((ref, value))
+    self_scores = _points_by_assessment(session, cycle_id, SelfScore)
 
     rows = []
     for assessment, unit in session.exec(

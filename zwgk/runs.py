@@ -9,6 +9,7 @@ from prefect.client.schemas.objects import FlowRun
 from prefect.settings import PREFECT_API_URL, PREFECT_UI_URL
 from sqlmodel import Session
 
+from models.audit import OFFICE_ACTOR
 from models.cycle import get_cycle
 from zwgk import gates
 
@@ -40,7 +41,7 @@ def run_link(flow_run_id: str | None) -> str | None:
     return f"{ui.rstrip('/')}/runs/flow-run/{flow_run_id}" if ui and flow_run_id else None
 
 
-def start(year: int, *, today: date | None = None, started_by: str = "领导小组办公室") -> RunInfo:
+def start(year: int, *, today: date | None = None, started_by: str = OFFICE_ACTOR) -> RunInfo:
     """Start the annual run of ``year``."""
     options = {"today": today.isoformat() if today else None, "started_by": started_by}
     if server_configured():
@@ -68,7 +69,7 @@ def resume(session: Session, year: int, *, today: date | None = None,
             return RunInfo(cycle.flow_run_id, run_link(cycle.flow_run_id), "resumed")
         return RunInfo(cycle.flow_run_id, run_link(cycle.flow_run_id),
                        f"running ({state.name if state else 'unknown'})")
-    return _run_here(year, today, "领导小组办公室")
+    return _run_here(year, today, OFFICE_ACTOR)
 
 
 def approve(session: Session, year: int, decision: gates.Decision, *,

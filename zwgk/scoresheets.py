@@ -21,7 +21,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from sqlalchemy import delete, insert, update
 from sqlmodel import Session, select
 
-from models.assessment import Assessment, DailyRecord, Deduction, GroupMethod, SelfScore
+from models.assessment import SELF_CHECK_LABELS, Assessment, DailyRecord, Deduction, GroupMethod, SelfScore
 from models.cycle import Cycle
 from models.scoring import ZERO
 from models.units import CATEGORY_LABELS, Unit
@@ -67,7 +67,6 @@ ROW_STYLES = [CELL, CELL, TEXT, TEXT, CELL, CELL, INPUT, INPUT, INPUT, CELL]
 REF, POINTS, REASON, METHOD, RECORD = 1, 6, 7, 8, 9  # 0-based column indexes read back
 METHODS = [m.value for m in GroupMethod]
 METHOD_LIST = "、".join(METHODS)
-STATUS_LABELS = {"pending": "未报送", "received": "按时报送", "late": "逾期报送", "missing": "未报送（已截止）"}
 _BAD_TITLE = re.compile(r"[\[\]:*?/\\]")
 DeductionLine = tuple[int, Decimal, str, GroupMethod, int | None]  # criterion id, points, reason, method, daily record
 
@@ -153,7 +152,7 @@ def _unit_sheet(sheet: WriteOnlyWorksheet, year: int, assessment: Assessment, un
     self_total = "—" if assessment.self_score is None else str(assessment.self_score)
     sheet.append(styled(sheet, [f"{unit.name} {year}年度政务公开工作考核评分表"], [styles[TITLE]]))
     sheet.append(styled(sheet, [f"类别：{CATEGORY_LABELS[unit.category]}；自评总分：{self_total}；"
-                                f"自查材料：{STATUS_LABELS[assessment.self_check_status.value]}"
+                                f"自查材料：{SELF_CHECK_LABELS[assessment.self_check_status]}"
                                 + ("；未对应具体指标的日常考核记录：" + "；".join(loose) if loose else "")],
                         [styles[NOTE]]))
     header = [styles[HEADER]] * len(COLUMNS)

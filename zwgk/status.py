@@ -12,11 +12,11 @@ from models.deadlines import Deadline
 from models.documents import IssuedDocument
 from models.stages import STAGE_LABELS, allowed_moves
 from models.units import Unit
+from zwgk.gates import GATE_LABELS
 
 WAITING_LABELS = {
-    "gate:scheme": "等待领导小组审定实施方案（zwgk approve YEAR scheme …）",
-    "gate:office-review": "等待办公室审核考核结果（zwgk approve YEAR office-review …）",
-    "gate:leading-group": "等待领导小组审定考核结果（zwgk approve YEAR leading-group …）",
+    **{f"gate:{gate.value}": f"等待{label}（zwgk approve YEAR {gate.value} …）"
+       for gate, label in GATE_LABELS.items()},
     "units:self_check": "等待各单位报送自查材料",
     "units:scores": "等待考核组完成评分",
     "units:rectification": "等待各单位完成整改",
