@@ -10,6 +10,7 @@ from models import (  # noqa: F401
     catalog,
     cycle,
     deadlines,
+    district,
     documents,
     rectification,
     units,

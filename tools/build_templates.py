@@ -288,7 +288,7 @@ def new_document(title: str, landscape: bool = False) -> Document:
         body.remove(paragraph)
     props = document.core_properties
     props.title = title
-    props.author = "乌当区政务公开工作领导小组办公室"
+    props.author = "zwgk"
     props.last_modified_by = "zwgk"
     props.created = props.modified = FIXED_TIME
     props.revision = 1
@@ -467,20 +467,20 @@ def scheme_notice() -> Document:
     d = new_document("关于印发年度政务公开工作考核实施方案的通知")
     letterhead(d)
     addressee(d)
-    para(d, "经区政务公开工作领导小组审定，现将《{{ year }}年度政务公开工作考核实施方案》印发给你们，"
+    para(d, "经{{ leading_group }}审定，现将《{{ year }}年度政务公开工作考核实施方案》印发给你们，"
             "请认真贯彻执行。")
     attachment_note(d)
     closing(d)
     page_break(d)
     para(d, "{{ year }}年度政务公开工作考核实施方案", "公文标题")
     para(d)
-    para(d, "为全面推进政务公开工作，根据《乌当区政务公开工作考核办法（试行）》，制定本方案。")
+    para(d, "为全面推进政务公开工作，根据《{{ measures }}》，制定本方案。")
     heading(d, 1, "一、考核范围")
-    para(d, "{{ district }}各乡（镇）人民政府、社区服务中心（{{ township_count }}个）和区直各部门、"
+    para(d, "{{ district }}各乡（镇）人民政府、社区服务中心（{{ township_count }}个）和{{ level }}直各部门、"
             "各直属事业单位（{{ department_count }}个），两类单位分别考核、分别排名。")
     heading(d, 2, "（一）乡（镇）人民政府、社区服务中心")
     para(d, "{{ township_units }}。")
-    heading(d, 2, "（二）区直部门")
+    heading(d, 2, "（二）{{ level }}直部门")
     para(d, "{{ department_units }}。")
     heading(d, 1, "二、时间安排")
     tag(d, "{%p for row in timetable %}")
@@ -496,8 +496,8 @@ def scheme_notice() -> Document:
     tag(d, "{%p endfor %}")
     para(d, "在自查和考核中存在弄虚作假的，考核结果直接记为不合格档次，并给予通报批评。")
     heading(d, 1, "五、结果运用")
-    para(d, "考核结果经区政务公开工作领导小组审定后，以区政务公开工作领导小组办公室名义通报，"
-            "并在区政府门户网站公布；作为全区政务公开工作先进单位和个人表彰的主要依据；"
+    para(d, "考核结果经{{ leading_group }}审定后，以{{ office }}名义通报，"
+            "并在{{ level }}政府门户网站公布；作为全{{ level }}政务公开工作先进单位和个人表彰的主要依据；"
             "以{{ weight_text }}的分值权重纳入被考核单位年度目标绩效考核；"
             "作为被考核单位领导干部综合考核评价和实行问责的参考依据。")
     for number, prefix, title_field in ((1, "township", "township_annex_title"),
@@ -518,13 +518,13 @@ def self_check_notice() -> Document:
     addressee(d)
     para(d, "{% if scheme_number %}根据《{{ year }}年度政务公开工作考核实施方案》（{{ scheme_number }}）"
             "{% else %}根据{{ year }}年度政务公开工作考核实施方案{% endif %}，"
-            "决定在全区{{ unit_count }}个被考核单位开展{{ year }}年度政务公开工作自查。现将有关事项通知如下。")
+            "决定在全{{ level }}{{ unit_count }}个被考核单位开展{{ year }}年度政务公开工作自查。现将有关事项通知如下。")
     heading(d, 1, "一、自查内容")
     para(d, "各单位对照本单位所属类别的考核内容明细表，逐项检查本年度政务公开工作落实情况，"
             "在随本通知下发的自查评分表中填写自评分和说明。")
     heading(d, 1, "二、报送要求")
     para(d, "请于{{ due_text }}前（本通知印发后{{ self_check_days }}个工作日内）将自查报告和自查评分表"
-            "经单位主要负责人审签后报区政务公开工作领导小组办公室。")
+            "经单位主要负责人审签后报{{ office }}。")
     heading(d, 1, "三、有关要求")
     para(d, "自查须实事求是。在自查和考核中存在弄虚作假的，考核结果直接记为不合格档次，"
             "并给予通报批评。逾期未报送的，将予以催办。")
@@ -549,7 +549,7 @@ def group_notice() -> Document:
     d = new_document("关于成立年度政务公开工作考核组的通知")
     letterhead(d)
     addressee(d)
-    para(d, "根据《乌当区政务公开工作考核办法（试行）》第十条第（二）项，从区政务公开工作领导小组成员单位"
+    para(d, "根据《{{ measures }}》第十条第（二）项，从{{ leading_group }}成员单位"
             "抽调人员组成{{ year }}年度政务公开工作考核组，负责对{{ unit_count }}个被考核单位实施年度考核。"
             "现将有关事项通知如下。")
     heading(d, 1, "一、考核组成员")
@@ -559,7 +559,7 @@ def group_notice() -> Document:
                [14, 30, 76, 36], "m in members")
     heading(d, 1, "二、工作职责")
     para(d, "考核组通过召开座谈会、听取自查汇报、实地核查、第三方评估和民意调查等方式，结合日常考核情况，"
-            "综合评定被考核单位全年政务公开工作情况，确定考核分数，提出名次建议，报区政务公开工作领导小组办公室审核。")
+            "综合评定被考核单位全年政务公开工作情况，确定考核分数，提出名次建议，报{{ office }}审核。")
     heading(d, 1, "三、工作要求")
     para(d, "考核组成员要坚持实事求是、客观公正，严格按照考核内容明细表评分，每项扣分须注明原因和方式。")
     closing(d)
@@ -616,10 +616,10 @@ def review_request() -> Document:
     d = new_document("关于年度政务公开工作考核结果的请示")
     letterhead(d)
     addressee(d)
-    para(d, "根据《乌当区政务公开工作考核办法（试行）》第十条第（四）项，{{ year }}年度政务公开工作考核组"
-            "已完成对{{ unit_count }}个被考核单位的考核评分并提出名次建议。区政务公开工作领导小组办公室"
+    para(d, "根据《{{ measures }}》第十条第（四）项，{{ year }}年度政务公开工作考核组"
+            "已完成对{{ unit_count }}个被考核单位的考核评分并提出名次建议。{{ office }}"
             "对考核分数和名次建议进行了审核，{{ grade_counts }}。{{ resubmission }}")
-    para(d, "现将考核结果报请审定。审定后，以区政务公开工作领导小组办公室名义通报，并在区政府门户网站公布。")
+    para(d, "现将考核结果报请审定。审定后，以{{ office }}名义通报，并在{{ level }}政府门户网站公布。")
     para(d, "妥否，请批示。")
     attachment_note(d)
     closing(d)
@@ -650,8 +650,8 @@ def results_circular() -> Document:
     d = new_document("关于年度政务公开工作考核结果的通报")
     letterhead(d)
     addressee(d)
-    para(d, "根据《乌当区政务公开工作考核办法（试行）》，区政务公开工作领导小组办公室组织开展了{{ year }}年度"
-            "政务公开工作考核。经考核组考核、区政务公开工作领导小组办公室审核、区政务公开工作领导小组审定，"
+    para(d, "根据《{{ measures }}》，{{ office }}组织开展了{{ year }}年度"
+            "政务公开工作考核。经考核组考核、{{ office }}审核、{{ leading_group }}审定，"
             "现将考核结果通报如下。")
     heading(d, 1, "一、考核结果")
     tag(d, "{%p for cat in categories %}")
@@ -669,7 +669,7 @@ def results_circular() -> Document:
     heading(d, 1, "四、有关要求")
     para(d, "（一）各单位要针对考核中发现的问题，在收到问题反馈及整改通知书后{{ plan_days }}个工作日内报送整改方案，"
             "{{ done_days }}个工作日内整改到位，并报送整改报告（第十一条）。")
-    para(d, "（二）考核结果作为全区政务公开工作先进单位和个人表彰的主要依据，以{{ weight_text }}的分值权重纳入"
+    para(d, "（二）考核结果作为全{{ level }}政务公开工作先进单位和个人表彰的主要依据，以{{ weight_text }}的分值权重纳入"
             "被考核单位年度目标绩效考核，并作为领导干部综合考核评价和实行问责的参考依据（第十三条）。")
     closing(d)
     imprint(d)
@@ -680,7 +680,7 @@ def rectification_notice() -> Document:
     d = new_document("问题反馈及整改通知书")
     letterhead(d)
     addressee(d)
-    para(d, "根据《乌当区政务公开工作考核办法（试行）》第十一条，现将{{ year }}年度政务公开工作考核中"
+    para(d, "根据《{{ measures }}》第十一条，现将{{ year }}年度政务公开工作考核中"
             "发现你单位存在的问题反馈如下：")
     tag(d, "{%p for problem in problems %}")
     para(d, "{{ loop.index }}. {{ problem }}", "三级标题（1.仿宋）")
@@ -698,12 +698,12 @@ def reminder(escalation: bool) -> Document:
     letterhead(d)
     addressee(d)
     if escalation:
-        para(d, "根据《乌当区政务公开工作考核办法（试行）》{{ basis }}，你单位应于{{ due_text }}前{{ task }}。"
+        para(d, "根据《{{ measures }}》{{ basis }}，你单位应于{{ due_text }}前{{ task }}。"
                 "经多次催办，截至目前{{ status_text }}。")
         para(d, "现予督办：请你单位主要负责人亲自过问，立即{{ task }}，并书面说明逾期原因。"
                 "督办情况将纳入年度政务公开工作考核。")
     else:
-        para(d, "根据《乌当区政务公开工作考核办法（试行）》{{ basis }}，你单位应于{{ due_text }}前{{ task }}。"
+        para(d, "根据《{{ measures }}》{{ basis }}，你单位应于{{ due_text }}前{{ task }}。"
                 "截至目前{{ status_text }}。")
         para(d, "请你单位抓紧办理，按时{{ task }}。已办理的，请忽略本通知。")
     closing(d)
@@ -715,9 +715,9 @@ def criticism() -> Document:
     d = new_document("通报批评")
     letterhead(d)
     addressee(d)
-    para(d, "区政务公开工作领导小组办公室在{{ year }}年度政务公开工作考核中发现，"
+    para(d, "{{ office }}在{{ year }}年度政务公开工作考核中发现，"
             "{{ unit_name }}存在弄虚作假问题：{{ reason }}")
-    para(d, "根据《乌当区政务公开工作考核办法（试行）》第十四条，{{ unit_name }}{{ year }}年度政务公开工作"
+    para(d, "根据《{{ measures }}》第十四条，{{ unit_name }}{{ year }}年度政务公开工作"
             "考核结果直接记为不合格档次，现予以通报批评。")
     para(d, "各单位要引以为戒，坚持实事求是，如实开展自查、报送材料。")
     closing(d)
@@ -729,7 +729,7 @@ def daily_circular() -> Document:
     d = new_document("日常考核情况通报")
     letterhead(d)
     addressee(d)
-    para(d, "根据《乌当区政务公开工作考核办法（试行）》第十条第（一）项，区政务公开工作领导小组办公室通过"
+    para(d, "根据《{{ measures }}》第十条第（一）项，{{ office }}通过"
             "日常工作记录、随机抽查、专项检查等方式开展日常考核。{% if rows %}{{ period_text }}，共发现"
             "{{ unit_count }}个单位{{ record_count }}个问题（{{ method_counts }}），现通报如下。"
             "{% else %}{{ period_text }}，未发现问题。{% endif %}")

@@ -27,6 +27,7 @@ from sqlmodel import Session, col, select
 from models.assessment import DailyMethod, DailyRecord
 from models.calendar import WorkCalendar, load_calendar
 from models.cycle import Cycle
+from models.district import Profile
 from models.deadlines import (
     DEADLINE_LABELS,
     RECTIFICATION_KINDS,
@@ -50,11 +51,11 @@ from models.scheme import ReminderPolicy, SchemeConfig
 from models.stages import Stage
 from models.types import to_points, utcnow
 from models.units import Unit
+from zwgk.district import district_profile
 from zwgk.documents import paperwork
 from zwgk.documents.contexts import cn_date
 from zwgk.documents.register import document_path
 from zwgk.mail import Delivery, Mailer, build_message
-from zwgk.settings import get_settings
 from zwgk.unique_rows import add_unique_rows
 
 #: A claim older than this whose sweep never reported back is taken over by the next sweep.
@@ -223,14 +224,14 @@ def _status_sentence(item: _Open, slot: str, today: date, calendar: WorkCalendar
 
 
 def _message_text(item: _Open, slot: str, today: date, calendar: WorkCalendar,
-                  number: str) -> tuple[str, str]:
+                  number: str, profile: Profile) -> tuple[str, str]:
     d = item.deadline
-    office = get_settings().organs["office"].name
+    office = profile.organ("office").name
     notice = "督办通知" if slot == ESCALATION else "催办通知"
     subject = f"【{notice}】{item.unit}：{DEADLINE_LABELS[d.kind]}（截止{cn_date(d.due_on)}）"
     body = (
         f"{item.unit}：\n\n"
-        f"    根据《乌当区政务公开工作考核办法（试行）》{d.basis}，贵单位应于{cn_date(d.due_on)}前"
+        f"    根据《{profile.measures}》{d.basis}，贵单位应于{cn_date(d.due_on)}前"
         f"{DEADLINE_LABELS[d.kind]}。{_status_sentence(item, slot, today, calendar)}。\n"
         f"    详见附件{notice}{('（' + number + '）') if number else ''}。"
         "如已办理，请将材料报送我办并忽略本通知。\n\n"
@@ -263,7 +264,7 @@ def _escalate(
             method=DailyMethod.DAILY_RECORD, found_on=today, source_key=key,
             finding=(f"{lapse}（截止日期{cn_date(d.due_on)}），"
                      f"{f'经{times}次催办' if times else ''}{still}，已下发督办通知{doc.number}"),
-            recorded_by=f"{get_settings().organs['office'].name}（系统督办）",
+            recorded_by=f"{district_profile(session).organ('office').name}（系统督办）",
         )])
     # A retried escalation email must not move the date of the escalation itself.
     session.execute(update(Deadline)
@@ -394,7 +395,8 @@ def _deliver(session: Session, report: SweepReport, item: _Open, reminder: Remin
     if not item.email:
         values["status"] = ReminderStatus.NO_EMAIL
     else:
-        subject, body = _message_text(item, slot, today, calendar, number)
+        subject, body = _message_text(item, slot, today, calendar, number,
+                                      district_profile(session))
         attachments = [path] if path else []
         outcome = mailer.send(build_message(sender=mailer.sender, to=[item.email], subject=subject,
                                             body=body, attachments=attachments))

@@ -12,6 +12,7 @@ from docx.shared import Mm, Pt
 from docxtpl import DocxTemplate
 from sqlmodel import Session, select
 
+from models.district import DEFAULT_PROFILE
 from models.documents import IssuedDocument
 from zwgk.documents import paperwork
 from zwgk.documents.contexts import CONTEXTS, Template
@@ -148,7 +149,7 @@ def test_official_documents_follow_gb_t_9704(issued: dict[str, list[IssuedDocume
         paragraphs = document.paragraphs
         mark = paragraphs[0]
         assert mark.style.name == "发文机关标志" and mark.style.font.color.rgb == (0xFF, 0, 0)
-        assert mark.text == get_settings().organs[issued[doc_type][0].organ].mark
+        assert mark.text == DEFAULT_PROFILE.organ(issued[doc_type][0].organ).mark
         number = next(p for p in paragraphs if p.style.name == "发文字号")
         assert number.text == issued[doc_type][0].number
         rule = number._p.pPr.find(qn("w:pBdr")).find(qn("w:bottom"))
@@ -261,6 +262,7 @@ def test_render_docx_escapes_xml_in_values(tmp_path: Path) -> None:
 
     context = ReminderNotice(
         title="关于报送自查材料的催办通知", year=2025, organ_mark="红头", organ_name="办公室",
+        measures="某区考核办法", office="办公室", leading_group="领导小组", level="区",
         number="乌府公开办〔2026〕1号", addressees=ODD_NAME, date_text="2026年3月2日", cc="",
         print_organ="办公室", print_date_text="2026年3月2日", unit_name=ODD_NAME, task="报送自查材料",
         basis="第十条第（三）项", due_text="2026年2月13日", status_text="已逾期1个工作日")

@@ -26,6 +26,7 @@ def _spec(name: str, organ: str = "office", on: date = date(2026, 3, 1),
     context = Criticism(title="关于对某单位予以通报批评的通报", year=2025, organ_mark="红头",
                         organ_name="办公室", number="", addressees="各单位", date_text="2026年3月1日",
                         cc="", print_organ="办公室", print_date_text="2026年3月1日",
+                        measures="某区考核办法", office="办公室", leading_group="领导小组", level="区",
                         unit_name=name, reason="伪造材料。")
     return Issue(key=DocKey(None, "test", None, "criticism", name), organ=organ, year=2025,
                  title=f"通报批评 {name}", issued_on=on, addressees="各单位",

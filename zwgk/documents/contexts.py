@@ -36,7 +36,13 @@ class Context(Row):
 
 
 class OfficialDocument(Context):
-    """What every numbered official document carries (GB/T 9704 elements)."""
+    """What every numbered official document carries (GB/T 9704 elements), and the district's
+    names its body text cites (from the district profile)."""
+
+    measures: str  # 考核办法全称，模板加书名号
+    office: str  # 领导小组办公室全称
+    leading_group: str  # 领导小组全称
+    level: str  # 区/县/市，如“区直各部门”“全区”
 
     organ_mark: str  # 发文机关标志（红头）
     organ_name: str  # 署名

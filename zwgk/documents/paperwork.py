@@ -14,12 +14,13 @@ is relative to the output folder (see ``register.document_path``). Files go to
     06-整改      各单位问题反馈及整改通知书
     07-催办督办  催办通知、督办通知
 
-The office (settings.organs["office"]) issues everything except the leading group's decisions
+The office (the district profile's office organ) issues everything except the leading group's decisions
 (审定意见 on the scheme and on the results), which carry the leading group's number.
 """
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -38,17 +39,18 @@ from models.calendar import WorkCalendar, load_calendar
 from models.catalog import Criterion, CriterionKind, catalog_title
 from models.cycle import Cycle, Gate, GateDecision, scheme_points
 from models.deadlines import DEADLINE_LABELS, Deadline, DeadlineKind
+from models.district import Profile
 from models.documents import IssuedDocument
 from models.rectification import RectificationItem
 from models.scheme import SchemeConfig
 from models.stages import STAGE_LABELS, Stage
 from models.units import CATEGORY_LABELS, Category, Member, Unit
+from zwgk.district import district_profile
 from zwgk.documents import contexts as c
 from zwgk.documents.contexts import Template, cn_date, pts
 from zwgk.documents.filenames import join_name
 from zwgk.documents.register import DocKey, Issue, issue, issue_many, resolve_out_dir
 from zwgk.procedure import self_check_due_on
-from zwgk.settings import get_settings
 
 FOLDERS: dict[str, str] = {
     "daily": "00-日常考核",
@@ -61,11 +63,6 @@ FOLDERS: dict[str, str] = {
     "reminders": "07-催办督办",
 }
 
-ALL_UNITS = "各乡（镇）人民政府、社区服务中心，区直各部门、各直属事业单位"
-MEMBER_UNITS = "区政务公开工作领导小组各成员单位"
-LEADING_GROUP = "区政务公开工作领导小组"
-OFFICE = "区政务公开工作领导小组办公室"
-GROUP = "区政务公开工作考核组"
 INDENT = "　　　"  # aligns attachments 2, 3 … under the first, after "附件："
 
 SPECIAL_LABELS: dict[SpecialKind, str] = {
@@ -74,6 +71,42 @@ SPECIAL_LABELS: dict[SpecialKind, str] = {
     SpecialKind.BONUS: "特别加分",
     SpecialKind.FALSIFICATION: "弄虚作假（第十四条）",
 }
+
+
+@dataclass(frozen=True)
+class Names:
+    """How the documents name the district's bodies, all taken from its profile."""
+
+    profile: Profile
+
+    @property
+    def level(self) -> str:
+        """区, 县 or 市: the last character of the district's name, as in 区直各部门."""
+        return self.profile.district[-1:]
+
+    @property
+    def all_units(self) -> str:
+        return f"各乡（镇）人民政府、社区服务中心，{self.level}直各部门、各直属事业单位"
+
+    @property
+    def leading_group(self) -> str:
+        return self.profile.organ("leading_group").name
+
+    @property
+    def office(self) -> str:
+        return self.profile.organ("office").name
+
+    @property
+    def member_units(self) -> str:
+        return f"{self.leading_group}各成员单位"
+
+    @property
+    def group(self) -> str:
+        return f"{self.profile.district}政务公开工作考核组"
+
+
+def _names(session: Session) -> Names:
+    return Names(district_profile(session))
 
 
 # ---------------------------------------------------------------- shared pieces
@@ -94,11 +127,13 @@ def _path(year: int, stage: str, *name_parts: str) -> str:
     return f"{year}/{FOLDERS[stage]}/{join_name(*name_parts, suffix='.docx')}"
 
 
-def _official(*, organ: str, number: str, title: str, year: int, addressees: str, on: date,
-              cc: str) -> dict[str, object]:
+def _official(names: Names, *, organ: str, number: str, title: str, year: int, addressees: str,
+              on: date, cc: str) -> dict[str, object]:
     """The GB/T 9704 elements every numbered document shares."""
-    info = get_settings().organs[organ]
+    info = names.profile.organ(organ)
     return {
+        "measures": names.profile.measures, "office": names.office,
+        "leading_group": names.leading_group, "level": names.level,
         "organ_mark": info.mark, "organ_name": info.name, "number": number, "title": title,
         "year": year, "addressees": addressees, "date_text": cn_date(on), "cc": cc,
         "print_organ": info.name, "print_date_text": cn_date(on),
@@ -214,6 +249,7 @@ def _unit_deadlines(session: Session, cycle_id: int,
 def issue_scheme_notice(*, session: Session, cycle_id: int, on: date,
                         out_dir: Path | None = None) -> IssuedDocument:
     """关于印发《{year}年度政务公开工作考核实施方案》的通知, with both indicator tables as annexes."""
+    names = _names(session)
     cycle = _cycle(session, cycle_id)
     year, scheme = cycle.year, cycle.scheme
     points = scheme_points(session, cycle_id)
@@ -222,22 +258,22 @@ def issue_scheme_notice(*, session: Session, cycle_id: int, on: date,
     self_due = self_check_due_on(session=session, cycle_id=cycle_id) or calendar.add_workdays(
         on, scheme.periods.self_check_days)
     periods = scheme.periods
-    names = {cat: [u.name for _, u in units if u.category == cat] for cat in Category}
+    unit_names = {cat: [u.name for _, u in units if u.category == cat] for cat in Category}
     criteria = {cat: _criteria(session, cat) for cat in Category}
     annex_titles = {cat: f"{year}年度{catalog_title(cat)}（{pts(_regular_total(criteria[cat], points))}分）"
                     for cat in Category}
     title = f"关于印发《{year}年度政务公开工作考核实施方案》的通知"
     timetable = [
         c.TimetableRow(step="印发方案", due=cn_date(on),
-                       content="区政务公开工作领导小组办公室印发实施方案和考核内容明细表"),
+                       content=f"{names.office}印发实施方案和考核内容明细表"),
         c.TimetableRow(step="单位自查", due=f"{cn_date(self_due)}前",
                        content="各被考核单位对照考核内容明细表自查，形成书面材料报考核组"),
         c.TimetableRow(step="考核组考核", due=f"自查结束后{periods.group_scoring_days}个工作日内",
                        content="考核组综合评定，确定考核分数，提出名次建议"),
         c.TimetableRow(step="审核审定", due="考核组报送结果后",
-                       content="区政务公开工作领导小组办公室审核，区政务公开工作领导小组审定"),
+                       content=f"{names.office}审核，{names.leading_group}审定"),
         c.TimetableRow(step="通报公布", due="审定后",
-                       content="以区政务公开工作领导小组办公室名义通报，并在区政府门户网站公布"),
+                       content=f"以{names.office}名义通报，并在{names.level}政府门户网站公布"),
         c.TimetableRow(step="问题整改", due=(f"收到通知书后{periods.rectification_plan_days}个工作日内报送"
                                             f"整改方案，{periods.rectification_done_days}个工作日内整改到位"),
                        content="被考核单位针对反馈问题限时整改"),
@@ -245,14 +281,14 @@ def issue_scheme_notice(*, session: Session, cycle_id: int, on: date,
 
     def build(number: str) -> c.SchemeNotice:
         return c.SchemeNotice(
-            **_official(organ="office", number=number, title=title, year=year, addressees=ALL_UNITS,
-                        on=on, cc=MEMBER_UNITS),
+            **_official(names, organ="office", number=number, title=title, year=year, addressees=names.all_units,
+                        on=on, cc=names.member_units),
             attachments=_attachments([annex_titles[Category.TOWNSHIP], annex_titles[Category.DEPARTMENT]]),
-            district=get_settings().district,
-            township_count=len(names[Category.TOWNSHIP]),
-            department_count=len(names[Category.DEPARTMENT]),
-            township_units="、".join(names[Category.TOWNSHIP]),
-            department_units="、".join(names[Category.DEPARTMENT]),
+            district=names.profile.district,
+            township_count=len(unit_names[Category.TOWNSHIP]),
+            department_count=len(unit_names[Category.DEPARTMENT]),
+            township_units="、".join(unit_names[Category.TOWNSHIP]),
+            department_units="、".join(unit_names[Category.DEPARTMENT]),
             timetable=timetable,
             methods="、".join(m.value for m in GroupMethod if m is not GroupMethod.DAILY),
             grade_bands=_band_texts(scheme), weight_text=f"{_num(scheme.performance_weight)}%",
@@ -264,7 +300,7 @@ def issue_scheme_notice(*, session: Session, cycle_id: int, on: date,
 
     return issue(session, Issue(
         key=DocKey(cycle_id, "scheme", None, "scheme_notice"), organ="office", year=year,
-        title=title, issued_on=on, addressees=ALL_UNITS,
+        title=title, issued_on=on, addressees=names.all_units,
         path=_path(year, "scheme", f"{year}年度政务公开工作考核实施方案的通知"),
         template=Template.SCHEME_NOTICE, build=build), out_dir)
 
@@ -274,6 +310,7 @@ def issue_scheme_notice(*, session: Session, cycle_id: int, on: date,
 def issue_self_check_notice(*, session: Session, cycle_id: int, on: date, due_on: date,
                             out_dir: Path | None = None) -> IssuedDocument:
     """关于开展{year}年度政务公开工作自查的通知 (due date given by the caller)."""
+    names = _names(session)
     cycle = _cycle(session, cycle_id)
     year = cycle.year
     title = f"关于开展{year}年度政务公开工作自查的通知"
@@ -283,14 +320,14 @@ def issue_self_check_notice(*, session: Session, cycle_id: int, on: date, due_on
 
     def build(number: str) -> c.SelfCheckNotice:
         return c.SelfCheckNotice(
-            **_official(organ="office", number=number, title=title, year=year, addressees=ALL_UNITS,
-                        on=on, cc=MEMBER_UNITS),
+            **_official(names, organ="office", number=number, title=title, year=year, addressees=names.all_units,
+                        on=on, cc=names.member_units),
             unit_count=unit_count, self_check_days=days, due_text=cn_date(due_on),
             scheme_number=scheme_doc.number if scheme_doc else "")
 
     return issue(session, Issue(
         key=DocKey(cycle_id, "self_check", None, "self_check_notice"), organ="office", year=year,
-        title=title, issued_on=on, addressees=ALL_UNITS,
+        title=title, issued_on=on, addressees=names.all_units,
         path=_path(year, "self_check", f"{year}年度政务公开工作自查的通知"),
         template=Template.SELF_CHECK_NOTICE, build=build), out_dir)
 
@@ -336,19 +373,20 @@ def issue_group_notice(*, session: Session, cycle_id: int, on: date,
 
     The measures name no group leader, so the notice lists the members only.
     """
+    names = _names(session)
     cycle = _cycle(session, cycle_id)
     year = cycle.year
     title = f"关于成立{year}年度政务公开工作考核组的通知"
     people = session.exec(select(Member).where(Member.assessor == True).order_by(col(Member.id))).all()  # noqa: E712
     members = [c.MemberRow(seq=i, name=m.name, from_unit=m.from_unit, position=m.position)
                for i, m in enumerate(people, start=1)]
-    addressees = f"{MEMBER_UNITS}，{ALL_UNITS}"
+    addressees = f"{names.member_units}，{names.all_units}"
     unit_count = len(_units(session, cycle_id))
 
     def build(number: str) -> c.GroupNotice:
         return c.GroupNotice(
-            **_official(organ="office", number=number, title=title, year=year, addressees=addressees,
-                        on=on, cc=LEADING_GROUP),
+            **_official(names, organ="office", number=number, title=title, year=year, addressees=addressees,
+                        on=on, cc=names.leading_group),
             members=members, member_count=len(members), unit_count=unit_count)
 
     return issue(session, Issue(
@@ -362,6 +400,7 @@ def issue_score_sheets(*, session: Session, cycle_id: int, on: date, revision: i
                        out_dir: Path | None = None) -> list[IssuedDocument]:
     """Per unit 考核评分表: criteria, points, deductions (reason, method), special items,
     and the stored score, grade and rank."""
+    names = _names(session)
     cycle = _cycle(session, cycle_id)
     year = cycle.year
     points = scheme_points(session, cycle_id)
@@ -408,7 +447,7 @@ def issue_score_sheets(*, session: Session, cycle_id: int, on: date, revision: i
         specs.append(Issue(
             key=DocKey(cycle_id, "group", unit.id, "score_sheet", str(revision)), organ=None,
             year=year, title=f"{title}（{unit.name}）{_revision_note(revision)}", issued_on=on,
-            addressees=GROUP,
+            addressees=names.group,
             path=_path(year, "group", "考核评分表", unit.name, _revision_note(revision)),
             template=Template.SCORE_SHEET, build=lambda _number, ctx=context: ctx))
     return issue_many(session, specs, out_dir)
@@ -417,6 +456,7 @@ def issue_score_sheets(*, session: Session, cycle_id: int, on: date, revision: i
 def issue_results_summary(*, session: Session, cycle_id: int, on: date, revision: int = 0,
                           out_dir: Path | None = None) -> IssuedDocument:
     """考核结果汇总表 per category: proposed rank, unit, self score, group score, grade."""
+    names = _names(session)
     cycle = _cycle(session, cycle_id)
     year = cycle.year
     title = f"{year}年度政务公开工作考核结果汇总表"
@@ -424,7 +464,7 @@ def issue_results_summary(*, session: Session, cycle_id: int, on: date, revision
                                categories=_summary_categories(session, cycle_id), date_text=cn_date(on))
     return issue(session, Issue(
         key=DocKey(cycle_id, "group", None, "results_summary", str(revision)), organ=None, year=year,
-        title=title + _revision_note(revision), issued_on=on, addressees=OFFICE,
+        title=title + _revision_note(revision), issued_on=on, addressees=names.office,
         path=_path(year, "group", title, _revision_note(revision)),
         template=Template.RESULTS_SUMMARY, build=lambda _number: context), out_dir)
 
@@ -434,6 +474,7 @@ def issue_results_summary(*, session: Session, cycle_id: int, on: date, revision
 def issue_review_request(*, session: Session, cycle_id: int, on: date, revision: int = 0,
                          out_dir: Path | None = None) -> IssuedDocument:
     """关于{year}年度政务公开工作考核结果的请示: the office's review, submitted to the leading group."""
+    names = _names(session)
     cycle = _cycle(session, cycle_id)
     year = cycle.year
     title = f"关于{year}年度政务公开工作考核结果的请示"
@@ -446,24 +487,24 @@ def issue_review_request(*, session: Session, cycle_id: int, on: date, revision:
 
     def build(number: str) -> c.ReviewRequest:
         return c.ReviewRequest(
-            **_official(organ="office", number=number, title=title, year=year,
-                        addressees=LEADING_GROUP, on=on, cc=""),
+            **_official(names, organ="office", number=number, title=title, year=year,
+                        addressees=names.leading_group, on=on, cc=""),
             attachments=_attachments([f"{year}年度政务公开工作考核结果汇总表"]),
             unit_count=sum(len(cat.rows) for cat in categories), resubmission=resubmission,
             grade_counts=grade_counts, categories=categories)
 
     return issue(session, Issue(
         key=DocKey(cycle_id, "review", None, "review_request", str(revision)), organ="office",
-        year=year, title=title, issued_on=on, addressees=LEADING_GROUP,
+        year=year, title=title, issued_on=on, addressees=names.leading_group,
         path=_path(year, "review", f"{year}年度政务公开工作考核结果的请示", _revision_note(revision)),
         template=Template.REVIEW_REQUEST, build=build), out_dir)
 
 
 GATE_TEXTS: dict[Gate, tuple[str, str, str, str]] = {
-    # gate → (organ, subject, who decided, addressees)
-    Gate.SCHEME: ("leading_group", "实施方案", "区政务公开工作领导小组审定", OFFICE),
-    Gate.OFFICE_REVIEW: ("office", "结果", "区政务公开工作领导小组办公室审核", GROUP),
-    Gate.LEADING_GROUP: ("leading_group", "结果", "区政务公开工作领导小组审定", OFFICE),
+    # gate → (deciding organ, subject, verb, addressee: an attribute of Names)
+    Gate.SCHEME: ("leading_group", "实施方案", "审定", "office"),
+    Gate.OFFICE_REVIEW: ("office", "结果", "审核", "group"),
+    Gate.LEADING_GROUP: ("leading_group", "结果", "审定", "office"),
 }
 
 
@@ -475,7 +516,10 @@ def issue_approval_opinion(*, session: Session, cycle_id: int, decision_id: int,
     decision = session.get(GateDecision, decision_id)
     if decision is None or decision.cycle_id != cycle_id:
         raise LookupError(f"{year} 年度没有编号为 {decision_id} 的审定记录 (no such gate decision)")
-    organ, subject, gate_label, addressees = GATE_TEXTS[decision.gate]
+    names = _names(session)
+    organ, subject, verb, addressee = GATE_TEXTS[decision.gate]
+    gate_label = names.profile.organ(organ).name + verb
+    addressees = getattr(names, addressee)
     kind = "审核意见" if decision.gate is Gate.OFFICE_REVIEW else "审定意见"
     title = f"关于{year}年度政务公开工作考核{subject}的{kind}"
     if decision.decision == "approve":
@@ -489,7 +533,7 @@ def issue_approval_opinion(*, session: Session, cycle_id: int, decision_id: int,
 
     def build(number: str) -> c.ApprovalOpinion:
         return c.ApprovalOpinion(
-            **_official(organ=organ, number=number, title=title, year=year, addressees=addressees,
+            **_official(names, organ=organ, number=number, title=title, year=year, addressees=addressees,
                         on=on, cc=""),
             subject=subject, request_title=request.title if request else "",
             request_number=request.number if request else "", gate_label=gate_label,
@@ -516,6 +560,7 @@ def _results(session: Session, cycle_id: int) -> list[c.ResultCategory]:
 def issue_results_circular(*, session: Session, cycle_id: int, on: date,
                            out_dir: Path | None = None) -> IssuedDocument:
     """关于{year}年度政务公开工作考核结果的通报, in the office's name (article 12)."""
+    names = _names(session)
     cycle = _cycle(session, cycle_id)
     year, scheme = cycle.year, cycle.scheme
     top, bottom = scheme.grade_bands[0].grade, scheme.grade_bands[-1].grade
@@ -527,8 +572,8 @@ def issue_results_circular(*, session: Session, cycle_id: int, on: date,
 
     def build(number: str) -> c.ResultsCircular:
         return c.ResultsCircular(
-            **_official(organ="office", number=number, title=title, year=year, addressees=ALL_UNITS,
-                        on=on, cc=MEMBER_UNITS),
+            **_official(names, organ="office", number=number, title=title, year=year, addressees=names.all_units,
+                        on=on, cc=names.member_units),
             categories=categories, commended=commended, criticised=criticised,
             plan_days=scheme.periods.rectification_plan_days,
             done_days=scheme.periods.rectification_done_days,
@@ -536,7 +581,7 @@ def issue_results_circular(*, session: Session, cycle_id: int, on: date,
 
     return issue(session, Issue(
         key=DocKey(cycle_id, "publish", None, "results_circular"), organ="office", year=year,
-        title=title, issued_on=on, addressees=ALL_UNITS,
+        title=title, issued_on=on, addressees=names.all_units,
         path=_path(year, "publish", f"{year}年度政务公开工作考核结果的通报"),
         template=Template.RESULTS_CIRCULAR, build=build), out_dir)
 
@@ -552,13 +597,14 @@ def publish_results_page(*, session: Session, cycle_id: int, out_dir: Path | Non
                           f"(issue the results circular first)")
     target = resolve_out_dir(out_dir) / str(cycle.year) / FOLDERS["publish"] / (
         f"{cycle.year}年度政务公开工作考核结果公示.html")
-    return write_results_page(target, year=cycle.year, number=circular.number,
+    return write_results_page(target, profile=district_profile(session), year=cycle.year, number=circular.number,
                               issued_on=circular.issued_on, categories=_results(session, cycle_id))
 
 
 def issue_criticism(*, session: Session, special_item_id: int, on: date,
                     out_dir: Path | None = None) -> IssuedDocument:
     """通报批评 for a falsification finding (article 14: the grade is set to 不合格)."""
+    names = _names(session)
     item = session.get(SpecialItem, special_item_id)
     if item is None or item.kind is not SpecialKind.FALSIFICATION:
         raise ValueError(f"编号 {special_item_id} 不是弄虚作假认定记录，不能印发通报批评 "
@@ -574,13 +620,13 @@ def issue_criticism(*, session: Session, special_item_id: int, on: date,
 
     def build(number: str) -> c.Criticism:
         return c.Criticism(
-            **_official(organ="office", number=number, title=title, year=year, addressees=ALL_UNITS,
-                        on=on, cc=MEMBER_UNITS),
+            **_official(names, organ="office", number=number, title=title, year=year, addressees=names.all_units,
+                        on=on, cc=names.member_units),
             unit_name=unit.name, reason=reason)
 
     return issue(session, Issue(
         key=DocKey(cycle.id, "publish", unit.id, "criticism", str(special_item_id)), organ="office",
-        year=year, title=title, issued_on=on, addressees=ALL_UNITS,
+        year=year, title=title, issued_on=on, addressees=names.all_units,
         path=_path(year, "publish", "通报批评", unit.name, f"第{special_item_id}号认定"),
         template=Template.CRITICISM, build=build), out_dir)
 
@@ -590,6 +636,7 @@ def issue_criticism(*, session: Session, special_item_id: int, on: date,
 def issue_rectification_notices(*, session: Session, cycle_id: int, on: date,
                                 out_dir: Path | None = None) -> list[IssuedDocument]:
     """Per unit with a rectification item, its 问题反馈及整改通知书 (article 11)."""
+    names = _names(session)
     cycle = _cycle(session, cycle_id)
     year, periods = cycle.year, cycle.scheme.periods
     calendar = load_calendar(session)
@@ -621,7 +668,7 @@ def issue_rectification_notices(*, session: Session, cycle_id: int, on: date,
             plan_days, plan_due = due[DeadlineKind.RECTIFICATION_PLAN]
             done_days, done_due = due[DeadlineKind.RECTIFICATION_DONE]
             return c.RectificationNotice(
-                **_official(organ="office", number=number, title=title, year=year,
+                **_official(names, organ="office", number=number, title=title, year=year,
                             addressees=unit.name, on=on, cc=""),
                 unit_name=unit.name, problems=problems, plan_days=plan_days,
                 plan_due_text=cn_date(plan_due), done_days=done_days, done_due_text=cn_date(done_due))
@@ -640,13 +687,14 @@ def issue_rectification_notices(*, session: Session, cycle_id: int, on: date,
 def _deadline_notice(session: Session, *, deadline_id: int, on: date, escalation: bool,
                      slot: str, out_dir: Path | None) -> IssuedDocument:
     """催办通知 or 督办通知 for one deadline (one function serves both)."""
+    names = _names(session)
     deadline = session.get(Deadline, deadline_id)
     if deadline is None:
         raise LookupError(f"没有编号为 {deadline_id} 的期限 (no deadline with id {deadline_id})")
     cycle = _cycle(session, deadline.cycle_id)
     year = cycle.year
     unit = session.get(Unit, deadline.unit_id) if deadline.unit_id is not None else None
-    name = unit.name if unit else GROUP
+    name = unit.name if unit else names.group
     task = DEADLINE_LABELS[deadline.kind]
     calendar = load_calendar(session)
     if on < deadline.due_on:
@@ -657,12 +705,12 @@ def _deadline_notice(session: Session, *, deadline_id: int, on: date, escalation
         status = f"已逾期{calendar.workdays_between(deadline.due_on, on)}个工作日，你单位仍未{task}"
     kind = "督办通知" if escalation else "催办通知"
     title = f"关于{task}的{kind}"
-    cc = LEADING_GROUP if escalation else ""
+    cc = names.leading_group if escalation else ""
     round_note = f"第{deadline.round}轮" if deadline.round > 1 else ""
 
     def build(number: str) -> c.ReminderNotice:
         return c.ReminderNotice(
-            **_official(organ="office", number=number, title=title, year=year, addressees=name,
+            **_official(names, organ="office", number=number, title=title, year=year, addressees=name,
                         on=on, cc=cc),
             unit_name=name, task=task, basis=deadline.basis, due_text=cn_date(deadline.due_on),
             status_text=status)
@@ -697,6 +745,7 @@ def issue_daily_circular(*, session: Session, year: int, on: date, cycle_id: int
 
     One circular per year: issuing again returns it, whatever the date.
     """
+    names = _names(session)
     # The key names the year's cycle whether or not the caller passed it, so both calls match.
     year_cycle = session.exec(select(Cycle.id).where(Cycle.year == year)).first()
     if cycle_id is not None and cycle_id != year_cycle:
@@ -715,13 +764,13 @@ def issue_daily_circular(*, session: Session, year: int, on: date, cycle_id: int
 
     def build(number: str) -> c.DailyCircular:
         return c.DailyCircular(
-            **_official(organ="office", number=number, title=title, year=year, addressees=ALL_UNITS,
-                        on=on, cc=MEMBER_UNITS),
+            **_official(names, organ="office", number=number, title=title, year=year, addressees=names.all_units,
+                        on=on, cc=names.member_units),
             period_text=period, record_count=len(rows), unit_count=len({r.unit for r in rows}),
             method_counts=method_counts, rows=rows)
 
     return issue(session, Issue(
         key=DocKey(year_cycle, "daily", None, "daily_circular", str(year)), organ="office", year=year,
-        title=title, issued_on=on, addressees=ALL_UNITS,
+        title=title, issued_on=on, addressees=names.all_units,
         path=_path(year, "daily", f"{year}年度政务公开工作日常考核情况通报"),
         template=Template.DAILY_CIRCULAR, build=build), out_dir)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 
+from models.district import Profile
 from zwgk.documents.contexts import PORTAL_TEMPLATE, ResultCategory, cn_date
 from zwgk.documents.register import write_atomically
 from zwgk.settings import get_settings
@@ -23,18 +24,18 @@ def _template(templates_dir: Path) -> Template:
     return env.get_template(PORTAL_TEMPLATE)
 
 
-def render_results_page(*, year: int, number: str, issued_on: date,
+def render_results_page(*, profile: Profile, year: int, number: str, issued_on: date,
                         categories: list[ResultCategory], templates_dir: Path | None = None) -> str:
-    """The page's HTML."""
-    settings = get_settings()
-    return _template(templates_dir or settings.templates_dir).render(
-        year=year, district=settings.district, publisher=settings.organs["office"].name,
+    """The page's HTML, in the name of the district's office."""
+    return _template(templates_dir or get_settings().templates_dir).render(
+        year=year, district=profile.district, publisher=profile.organ("office").name,
         number=number, date_text=cn_date(issued_on), categories=categories)
 
 
-def write_results_page(target: Path, *, year: int, number: str, issued_on: date,
+def write_results_page(target: Path, *, profile: Profile, year: int, number: str, issued_on: date,
                        categories: list[ResultCategory]) -> Path:
     """Write the page to ``target`` atomically and return its absolute path."""
-    html = render_results_page(year=year, number=number, issued_on=issued_on, categories=categories)
+    html = render_results_page(profile=profile, year=year, number=number, issued_on=issued_on,
+                               categories=categories)
     write_atomically(target, html.encode("utf-8"))
     return target.resolve()

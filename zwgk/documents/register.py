@@ -27,6 +27,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from models.documents import DocumentSequence, IssuedDocument
+from zwgk.district import district_profile
 from zwgk.documents.contexts import Template
 from zwgk.documents.render import render_docx
 from zwgk.settings import get_settings
@@ -120,7 +121,7 @@ class Issue:
     """Everything needed to register and render one document."""
 
     key: DocKey
-    organ: str | None  # organ key in settings.organs; None for forms without a number
+    organ: str | None  # organ key (models.district.OrganKey); None for forms without a number
     year: int  # the assessment year (the folder); the number's year is the issue date's
     title: str
     issued_on: date
@@ -201,7 +202,7 @@ def _register(session: Session,
 
 def _insert(session: Session, new: Sequence[Issue]) -> list[tuple[IssuedDocument, bytes]]:
     """Number, render and insert ``new`` in one transaction, committed; rows and file bytes."""
-    organs = get_settings().organs
+    profile = district_profile(session)
     next_seq = allocate_seqs(session, Counter(
         (spec.organ, spec.issued_on.year) for spec in new if spec.organ is not None))
     inserted = []
@@ -211,7 +212,7 @@ def _insert(session: Session, new: Sequence[Issue]) -> list[tuple[IssuedDocument
             if spec.organ is not None:
                 seq = next_seq[(spec.organ, spec.issued_on.year)]
                 next_seq[(spec.organ, spec.issued_on.year)] += 1
-                number = format_number(organs[spec.organ].prefix, spec.issued_on.year, seq)
+                number = format_number(profile.organ(spec.organ).prefix, spec.issued_on.year, seq)
             data = render_docx(spec.template, spec.build(number))
             inserted.append((IssuedDocument(
                 doc_key=spec.key.text(), cycle_id=spec.key.cycle_id, stage=spec.key.stage,

@@ -1,0 +1,91 @@
+"""The district profile: reading it from YAML, storing it, and the one function that reads it."""
+
+from pathlib import Path
+
+import yaml
+from sqlmodel import Session
+
+from models.audit import append_audit
+from models.district import DEFAULT_PROFILE, DistrictProfile, Organ, OrganKey, Profile
+from zwgk.roster import ImportRejected
+
+ORGAN_FIELDS = ("name", "mark", "prefix")
+ORGAN_LABELS = {OrganKey.LEADING_GROUP: "领导小组", OrganKey.OFFICE: "领导小组办公室"}
+FIELD_LABELS = {"name": "机关全称", "mark": "发文机关标志", "prefix": "发文字号机关代字"}
+
+
+def district_profile(session: Session) -> Profile:
+    """The stored profile, or the Wudang defaults (``is_default``) when none was imported."""
+    row = session.get(DistrictProfile, 1)
+    return row.profile() if row is not None else DEFAULT_PROFILE
+
+
+def parse_profile(path: Path) -> Profile:
+    """Read a district YAML file with exactly the keys ``district``, ``measures`` and
+    ``organs.{leading_group,office}.{name,mark,prefix}``; raise ImportRejected listing
+    every missing, unknown or empty key."""
+    if not path.is_file():
+        raise ImportRejected([f"{path}: 文件不存在 (file not found)"])
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise ImportRejected([f"{path.name}: 不是有效的 UTF-8 YAML 文件 (not valid YAML: {exc})"]) from None
+    problems: list[str] = []
+    texts: dict[str, str] = {}
+
+    def take(mapping: object, keys: tuple[str, ...], where: str) -> dict[str, object]:
+        if not isinstance(mapping, dict):
+            problems.append(f"{path.name} {where or '文件'}：应为键值表，含 {', '.join(keys)}")
+            return {}
+        for key in mapping.keys() - set(keys):
+            problems.append(f"{path.name} {where}{'.' if where else ''}{key}：不认识的键 (unknown key)")
+        for key in keys:
+            if key not in mapping:
+                problems.append(f"{path.name} {where}{'.' if where else ''}{key}：缺少 (missing)")
+        return {k: v for k, v in mapping.items() if k in keys}
+
+    def text(value: object, where: str) -> str:
+        if not isinstance(value, str) or not value.strip():
+            problems.append(f"{path.name} {where}：应为非空文字 (must be non-empty text)")
+            return ""
+        return value.strip()
+
+    top = take(data, ("district", "measures", "organs"), "")
+    for key in ("district", "measures"):
+        if key in top:
+            texts[key] = text(top[key], key)
+    organs: dict[OrganKey, Organ] = {}
+    if "organs" in top:
+        raw_organs = take(top["organs"], tuple(OrganKey), "organs")
+        for key in OrganKey:
+            if key in raw_organs:
+                fields = take(raw_organs[key], ORGAN_FIELDS, f"organs.{key}")
+                values = {f: text(fields[f], f"organs.{key}.{f}（{ORGAN_LABELS[key]}{FIELD_LABELS[f]}）")
+                          for f in ORGAN_FIELDS if f in fields}
+                if len(values) == len(ORGAN_FIELDS):
+                    organs[key] = Organ(**values)
+    measures = texts.get("measures", "").strip("《》")
+    if problems:
+        raise ImportRejected(problems)
+    return Profile(district=texts["district"], measures=measures, organs=organs)
+
+
+def save_profile(session: Session, profile: Profile, *, actor: str) -> list[str]:
+    """Store ``profile`` (replacing the previous one) and audit it; commits.
+
+    Returns what changed, one line per field, for the user to read ([] when nothing did).
+    """
+    before = district_profile(session)
+    new = DistrictProfile.from_profile(profile)
+    old = DistrictProfile.from_profile(before)
+    changes = [f"{field}：{getattr(old, field)} → {getattr(new, field)}"
+               for field in DistrictProfile.model_fields if field != "id"
+               if getattr(old, field) != getattr(new, field)]
+    if before.is_default:
+        changes = changes or ["（与默认值相同，已保存）"]
+    if not changes:
+        return []
+    session.merge(new)
+    append_audit(session, actor=actor, action="district.import", comment="；".join(changes))
+    session.commit()
+    return changes
