@@ -27,10 +27,12 @@ class UnitBase(SQLModel):
 
 
 class Unit(UnitBase, table=True):
-    """An assessed unit (被考核单位)."""
+    """An assessed unit (被考核单位). A retired unit keeps its past results and is not
+    assessed by cycles started after it was retired."""
 
     id: int | None = Field(default=None, primary_key=True)
     is_demo: bool = Field(default=False, description="演示数据")
+    retired: bool = Field(default=False, description="已撤销，不再参加以后年度的考核")
 
 
 class MemberBase(SQLModel):
@@ -40,6 +42,8 @@ class MemberBase(SQLModel):
     leading_group_role: str = Field(default="", description="领导小组职务：组长/副组长/成员，空为非成员")
     office_staff: bool = Field(default=False, description="领导小组办公室工作人员")
     assessor: bool = Field(default=False, description="抽调参加考核组")
+    phone: str = Field(default="", description="手机")
+    email: str = Field(default="", description="邮箱")
 
 
 class Member(MemberBase, table=True):
@@ -51,3 +55,17 @@ class Member(MemberBase, table=True):
     @property
     def on_leading_group(self) -> bool:
         return bool(self.leading_group_role)
+
+    @property
+    def roles(self) -> list[str]:
+        """The person's roles as the people file writes them (领导小组组长, 办公室, 考核组)."""
+        roles = [f"领导小组{self.leading_group_role}"] if self.leading_group_role else []
+        return roles + [label for flag, label in ((self.office_staff, ROLE_OFFICE),
+                                                  (self.assessor, ROLE_ASSESSOR)) if flag]
+
+
+ROLE_OFFICE, ROLE_ASSESSOR = "办公室", "考核组"
+# 角色 in the people file → the leading-group position it gives ('' for the other roles).
+LEADING_GROUP_ROLES: dict[str, str] = {"领导小组组长": "组长", "领导小组副组长": "副组长",
+                                       "领导小组成员": "成员"}
+ROLE_WORDS = (*LEADING_GROUP_ROLES, ROLE_OFFICE, ROLE_ASSESSOR)

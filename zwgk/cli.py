@@ -14,6 +14,8 @@ os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 # The embedded server migrates its database on first start; on a busy two-core machine that
 # can take longer than Prefect's default 20 s.
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+# Offices are offline: the temporary server's telemetry only fills the terminal with errors.
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 from rich.table import Table
 from sqlmodel import select
 
@@ -21,7 +23,7 @@ from models.audit import OFFICE_ACTOR, verify_chain
 from models.catalog import CriterionKind, load_catalog, resolve_points, sync_catalog
 from models.cycle import Gate, get_cycle, scheme_points
 from models.stages import Stage
-from models.units import CATEGORY_LABELS, Category, Member, Unit
+from models.units import CATEGORY_LABELS, Category, Unit
 from zwgk import runs
 from zwgk import status as cycle_status
 from zwgk.gates import GATE_LABELS, Decision
@@ -31,6 +33,16 @@ from zwgk.commands.deadlines import calendar_app, rectification_app
 from zwgk.commands.deadlines import sweep as sweep_command
 from zwgk.commands.documents import app as documents_app
 from zwgk.commands.intake import daily_app, export_app, scores_app, self_check_app, special_app
+from zwgk.commands.setup import (
+    NEXT_STEPS,
+    check,
+    district_app,
+    people_app,
+    people_list,
+    say,
+    units_rename,
+    units_retire,
+)
 from zwgk.db import get_engine
 from zwgk.wakeup import wake_ready_runs
 from zwgk.roster import load_demo, parse_units, upsert_units
@@ -46,6 +58,8 @@ cycle_app = typer.Typer(help="年度考核 / annual cycles", no_args_is_help=Tru
 audit_app = typer.Typer(help="审计日志 / audit log", no_args_is_help=True)
 app.add_typer(catalog_app, name="catalog")
 app.add_typer(units_app, name="units")
+app.add_typer(people_app, name="people")
+app.add_typer(district_app, name="district")
 app.add_typer(cycle_app, name="cycle")
 app.add_typer(audit_app, name="audit")
 app.add_typer(calendar_app, name="calendar")
@@ -57,6 +71,9 @@ app.add_typer(special_app, name="special")
 app.add_typer(export_app, name="export")
 app.add_typer(rectification_app, name="rectification", result_callback=lambda *_, **__: wake())
 app.command("sweep", help=sweep_command.__doc__)(sweep_command)
+app.command("check")(check)
+units_app.command("rename")(units_rename)
+units_app.command("retire")(units_retire)
 
 @app.command()
 def init(
@@ -70,6 +87,8 @@ def init(
             units, members = load_demo(session)
             console.print(f"已载入演示数据：{units} 个被考核单位，{members} 名人员。")
     console.print(f"数据库已就绪 (schema ready): {get_engine(db).url.render_as_string()}")
+    if not demo:
+        say(NEXT_STEPS)
 
 
 @catalog_app.command("show")
@@ -118,36 +137,26 @@ def units_list(as_json: AsJson = False, db: Db = None) -> None:
     """列出被考核单位 / list assessed units."""
     with open_session(db) as session:
         units = session.exec(select(Unit).order_by(Unit.category, Unit.id)).all()  # type: ignore[arg-type]
-    rows = [u.model_dump(include={"name", "category", "contact_person", "contact_email",
-                                  "openness_leader"}) for u in units]
+    rows = [u.model_dump(include={"id", "name", "category", "contact_person", "contact_email",
+                                  "openness_leader", "retired"}) for u in units]
     if as_json:
         print_json(rows)
         return
     table = Table(title=f"被考核单位（{len(rows)} 个）")
-    for col in ("单位名称", "类别", "联系人", "联系邮箱", "分管领导"):
+    for col in ("编号", "单位名称", "类别", "联系人", "联系邮箱", "分管领导"):
         table.add_column(col)
     for r in rows:
-        table.add_row(r["name"], CATEGORY_LABELS[r["category"]], r["contact_person"],
+        table.add_row(str(r["id"]), r["name"] + ("（已撤销）" if r["retired"] else ""),
+                      CATEGORY_LABELS[r["category"]], r["contact_person"],
                       r["contact_email"] or "（无，需电话联系）", r["openness_leader"])
     console.print(table)
 
 
-@units_app.command("members")
+@units_app.command("members", hidden=True)
 def units_members(as_json: AsJson = False, db: Db = None) -> None:
-    """列出领导小组、办公室和考核组人员 / list the leading group, office staff and assessors."""
-    with open_session(db) as session:
-        members = session.exec(select(Member).order_by(Member.id)).all()  # type: ignore[arg-type]
-    rows = [m.model_dump(exclude={"id", "is_demo"}) for m in members]
-    if as_json:
-        print_json(rows)
-        return
-    table = Table(title="人员名单")
-    for col in ("姓名", "所在单位", "职务", "领导小组", "办公室", "考核组"):
-        table.add_column(col)
-    for r in rows:
-        table.add_row(r["name"], r["from_unit"], r["position"], r["leading_group_role"] or "—",
-                      "是" if r["office_staff"] else "—", "是" if r["assessor"] else "—")
-    console.print(table)
+    """已改为 zwgk people list / moved to ``zwgk people list``."""
+    err.print("提示：人员名单已改为 zwgk people list（导入用 zwgk people import）。", markup=False)
+    people_list(as_json=as_json, db=db)
 
 
 @cycle_app.command("status")

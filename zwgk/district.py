@@ -12,6 +12,10 @@ from zwgk.roster import ImportRejected
 ORGAN_FIELDS = ("name", "mark", "prefix")
 ORGAN_LABELS = {OrganKey.LEADING_GROUP: "领导小组", OrganKey.OFFICE: "领导小组办公室"}
 FIELD_LABELS = {"name": "机关全称", "mark": "发文机关标志", "prefix": "发文字号机关代字"}
+# Columns of the stored profile as the user reads them.
+PROFILE_LABELS = {"district": "区县名称", "measures": "考核办法",
+                  **{f"{key}_{f}": f"{ORGAN_LABELS[key]}{FIELD_LABELS[f]}"
+                     for key in OrganKey for f in ORGAN_FIELDS}}
 
 
 def district_profile(session: Session) -> Profile:
@@ -78,9 +82,8 @@ def save_profile(session: Session, profile: Profile, *, actor: str) -> list[str]
     before = district_profile(session)
     new = DistrictProfile.from_profile(profile)
     old = DistrictProfile.from_profile(before)
-    changes = [f"{field}：{getattr(old, field)} → {getattr(new, field)}"
-               for field in DistrictProfile.model_fields if field != "id"
-               if getattr(old, field) != getattr(new, field)]
+    changes = [f"{label}：{getattr(old, field)} → {getattr(new, field)}"
+               for field, label in PROFILE_LABELS.items() if getattr(old, field) != getattr(new, field)]
     if before.is_default:
         changes = changes or ["（与默认值相同，已保存）"]
     if not changes:

@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import func, update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from models.assessment import (
     Assessment,
@@ -31,15 +31,16 @@ def start_cycle(
 ) -> Cycle:
     """Create the cycle of ``year`` (stage draft) with one assessment per unit (idempotent).
 
-    Every unit in the register at the time of creation is assessed (article 2: the list is
-    fixed in the year's scheme); units added later are not pulled into a running cycle.
+    Every unit in the register at the time of creation and not retired is assessed (article 2:
+    the list is fixed in the year's scheme); units added later are not pulled into a running cycle.
     """
     cycle = create_cycle(session=session, year=year, config=config or SchemeConfig(), actor=actor)
     have = session.exec(
         select(func.count()).select_from(Assessment).where(Assessment.cycle_id == cycle.id)
     ).one()
     if have == 0:
-        unit_ids = session.exec(select(Unit.id).order_by(Unit.id)).all()  # type: ignore[arg-type]
+        unit_ids = session.exec(select(Unit.id).where(col(Unit.retired).is_(False))
+                                .order_by(col(Unit.id))).all()
         session.add_all(Assessment(cycle_id=cycle.id, unit_id=uid) for uid in unit_ids)  # type: ignore[misc]
         session.commit()
     return cycle

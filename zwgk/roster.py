@@ -4,9 +4,13 @@ import re
 from pathlib import Path
 
 import yaml
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from models.assessment import Assessment
+from models.audit import OFFICE_ACTOR, append_audit
 from models.catalog import DATA_DIR
+from models.cycle import Cycle
+from models.stages import STAGE_LABELS, Stage
 from models.units import Category, Member, Unit
 from zwgk.tabular import read_rows
 
@@ -66,12 +70,21 @@ def parse_units(path: Path) -> list[Unit]:
     return units
 
 
-def upsert_units(session: Session, units: list[Unit], *, is_demo: bool = False) -> tuple[int, int]:
+def upsert_units(session: Session, units: list[Unit], *, is_demo: bool = False,
+                 actor: str = OFFICE_ACTOR) -> tuple[int, int]:
     """Insert new units and update existing ones by name (idempotent; commits).
 
+    A unit's category cannot change while it is assessed by a running cycle (ranks are kept
+    per category): the whole import is refused, naming the units and the cycle.
     Returns (added, updated).
     """
     existing = {u.name: u for u in session.exec(select(Unit)).all()}
+    moving = [row for unit in units if (row := existing.get(unit.name)) and row.category != unit.category]
+    problems = [f"{row.name}：正在参加 {cycle.year} 年度考核（{STAGE_LABELS[cycle.stage]}），"
+                f"考核结束前不能改变类别 (category is fixed while cycle {cycle.year} runs)"
+                for row in moving if (cycle := running_cycle_of(session, row)) is not None]
+    if problems:
+        raise ImportRejected(problems)
     added = updated = 0
     for unit in units:
         row = existing.get(unit.name)
@@ -86,8 +99,58 @@ def upsert_units(session: Session, units: list[Unit], *, is_demo: bool = False) 
                 setattr(row, f, getattr(unit, f))
             session.add(row)
             updated += 1
+    if added or updated:
+        append_audit(session, actor=actor, action="units.import",
+                     comment=f"新增 {added} 个单位，更新 {updated} 个")
     session.commit()
     return added, updated
+
+
+def running_cycle_of(session: Session, unit: Unit) -> Cycle | None:
+    """The cycle not yet closed that assesses ``unit``, if any."""
+    return session.exec(
+        select(Cycle).join(Assessment, col(Assessment.cycle_id) == Cycle.id)
+        .where(Assessment.unit_id == unit.id, Cycle.stage != Stage.CLOSED)
+    ).first()
+
+
+def get_unit(session: Session, name: str) -> Unit:
+    """The unit called ``name``, or LookupError."""
+    unit = session.exec(select(Unit).where(Unit.name == name)).first()
+    if unit is None:
+        raise LookupError(f"没有名为“{name}”的被考核单位 (no unit named {name})")
+    return unit
+
+
+def rename_unit(session: Session, *, old: str, new: str, actor: str) -> Unit:
+    """Correct a unit's name (audited; commits). Documents already issued keep the old name."""
+    unit = get_unit(session, old)
+    if not new:
+        raise ValueError("新单位名称不能为空 (the new name is empty)")
+    if new != old and session.exec(select(Unit.id).where(Unit.name == new)).first() is not None:
+        raise ValueError(f"已有名为“{new}”的单位，不能重名 (a unit named {new} exists)")
+    if new == old:
+        return unit
+    unit.name = new
+    session.add(unit)
+    append_audit(session, actor=actor, action="units.rename", comment=f"{old} → {new}")
+    session.commit()
+    return unit
+
+
+def retire_unit(session: Session, *, name: str, actor: str) -> tuple[Unit, Cycle | None]:
+    """Stop assessing ``name`` from the next cycle on; past results stay (audited; commits).
+
+    Returns the unit and the running cycle that still assesses it, if any.
+    """
+    unit = get_unit(session, name)
+    running = running_cycle_of(session, unit)
+    if not unit.retired:
+        unit.retired = True
+        session.add(unit)
+        append_audit(session, actor=actor, action="units.retire", comment=name)
+        session.commit()
+    return unit, running
 
 
 def load_demo(session: Session) -> tuple[int, int]:

@@ -12,6 +12,9 @@ from sqlmodel import Session
 from models.audit import OFFICE_ACTOR
 from models.cycle import get_cycle
 from zwgk import gates
+from zwgk.clock import office_today
+from zwgk.db import session_scope
+from zwgk.readiness import require_ready
 
 DEPLOYMENT = "annual-assessment/annual-assessment"
 
@@ -42,7 +45,10 @@ def run_link(flow_run_id: str | None) -> str | None:
 
 
 def start(year: int, *, today: date | None = None, started_by: str = OFFICE_ACTOR) -> RunInfo:
-    """Start the annual run of ``year``."""
+    """Start the annual run of ``year``; refused (NotReady, nothing created) while the district
+    lacks people, units or a working-day calendar the cycle needs."""
+    with session_scope() as session:
+        require_ready(session, year=year, today=today or office_today())
     options = {"today": today.isoformat() if today else None, "started_by": started_by}
     if server_configured():
         from prefect.deployments import run_deployment
