@@ -4,12 +4,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 
-from sqlalchemy import event
+from sqlalchemy import Column, event, inspect, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, SQLModel, create_engine
 
 import models  # noqa: F401  (registers every table on SQLModel.metadata)
+from models.deadlines import Deadline
 from zwgk.settings import get_settings
+
+#: Columns added to a table after databases with that table were in use. ``create_all`` only
+#: creates missing tables, so ``init_schema`` adds these (all nullable) and their indexes.
+ADDED_COLUMNS: list[Column] = [Deadline.__table__.c.next_action_on]  # type: ignore[attr-defined]
 
 
 @lru_cache(maxsize=8)
@@ -38,8 +44,28 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
 
 
 def init_schema(engine: Engine) -> None:
-    """Create every table that does not exist yet (idempotent)."""
+    """Create every table that does not exist yet, and add ``ADDED_COLUMNS`` to older tables
+    (idempotent)."""
     SQLModel.metadata.create_all(engine)
+    _add_columns(engine)
+
+
+def _add_columns(engine: Engine) -> None:
+    inspector = inspect(engine)
+    for column in ADDED_COLUMNS:
+        table = column.table
+        if column.name not in {c["name"] for c in inspector.get_columns(table.name)}:
+            kind = column.type.compile(dialect=engine.dialect)
+            try:
+                with engine.begin() as connection:
+                    connection.execute(text(f"ALTER TABLE {table.name} ADD COLUMN {column.name} {kind}"))
+            except DBAPIError:
+                # Another process added it at the same moment; anything else is a real error.
+                if column.name not in {c["name"] for c in inspect(engine).get_columns(table.name)}:
+                    raise
+        for index in table.indexes:
+            if column.name in index.columns:
+                index.create(engine, checkfirst=True)
 
 
 @contextmanager
