@@ -23,6 +23,8 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/cycle.py --units 1000
 	$(BIN)/python bench/sweep.py --deadlines 10000
+	$(BIN)/python bench/intake.py --files 100 --files 10000
+	$(BIN)/python bench/latency.py
 
 clean:
 	rm -rf $(VENV) out zwgk.db .pytest_cache

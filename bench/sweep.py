@@ -6,8 +6,9 @@ JSON object to stdout.
 N synthetic units, each with one open self-check deadline. Due dates are spread one a working
 day apart in blocks, from 2 to 201 working days after the sweep day, so that on the sweep day
 about one deadline in a hundred has a reminder slot due (the "3 working days before" one): the
-sweep reads and judges every deadline but issues a notice (催办通知, no SMTP configured: issued,
-not emailed) for those only. A second sweep on the same day must find nothing to do (idempotent).
+sweep judges those only (their stored next-action day has come) and issues a notice for each
+(催办通知, no SMTP configured: issued, not emailed). A second sweep on the same day must find
+nothing to do (idempotent).
 ``queries`` counts every SQL statement of the first sweep (``before_cursor_execute``).
 """
 
@@ -51,6 +52,7 @@ def run(count: int, db: str, out: Path) -> dict[str, Any]:
 
     from models.calendar import load_calendar
     from models.deadlines import DEADLINE_BASIS, Deadline, DeadlineKind
+    from models.reminders import next_action_on
     from models.units import Category, Unit
     from zwgk.db import get_engine, init_schema
     from zwgk.procedure import start_cycle
@@ -67,9 +69,13 @@ def run(count: int, db: str, out: Path) -> dict[str, Any]:
         calendar = load_calendar(session)
         due = [calendar.add_workdays(TODAY, 2 + n) for n in range(SPREAD)]
         unit_ids = session.exec(select(Unit.id).order_by(col(Unit.id))).all()
+        # As zwgk.deadlines.open_deadlines stores them: with the day their first slot fires.
+        starts_on, policy = date(2026, 1, 5), cycle.scheme.reminders
+        first = [next_action_on(current=None, due_on=on, policy=policy, calendar=calendar,
+                                period=calendar.workdays_between(starts_on, on)) for on in due]
         session.add_all(Deadline(cycle_id=cycle.id, unit_id=uid, kind=DeadlineKind.SELF_CHECK,
-                                 starts_on=date(2026, 1, 5), due_on=due[n % SPREAD],
-                                 basis=DEADLINE_BASIS[DeadlineKind.SELF_CHECK])
+                                 starts_on=starts_on, due_on=due[n % SPREAD],
+                                 basis=DEADLINE_BASIS[DeadlineKind.SELF_CHECK], next_action_on=first[n % SPREAD])
                         for n, uid in enumerate(unit_ids))
         session.commit()
 

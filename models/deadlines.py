@@ -66,6 +66,10 @@ class Deadline(SQLModel, table=True):
     state: DeadlineState = Field(default=DeadlineState.OPEN, index=True)
     met_on: date | None = None
     escalated_on: date | None = None
+    next_action_on: date | None = Field(
+        default=None, index=True,
+        description="the day the next reminder slot fires: sweeps judge only deadlines due by then "
+                    "(None: not computed yet, judged by the next sweep)")
 
 
 class ReminderStatus(StrEnum):

@@ -21,7 +21,7 @@ until the next year is actually reached.
 from dataclasses import dataclass
 from datetime import date
 
-from models.calendar import WorkCalendar
+from models.calendar import CalendarNotCovered, WorkCalendar
 from models.scheme import ReminderPolicy
 
 DUE = "due"
@@ -106,6 +106,26 @@ def schedule(
     """Every slot of a deadline with the day it fires, in firing order."""
     return [Slot(name, fires_on(name, due_on=due_on, policy=policy, calendar=calendar))
             for name in slot_names(policy, period)]
+
+
+def next_action_on(
+    *, current: str | None, due_on: date, policy: ReminderPolicy, calendar: WorkCalendar,
+    period: int | None = None,
+) -> date | None:
+    """The day the slot after ``current`` fires (the first slot's day when ``current`` is None),
+    or None after the last slot: until that day a sweep has nothing to do for the deadline.
+
+    A day past the years the calendar covers is given as 1 January of the first uncovered year:
+    a sweep looks again then (and asks for that year's holidays).
+    """
+    names = slot_names(policy, period)
+    following = names[names.index(current) + 1:] if current is not None else names
+    if not following:
+        return None
+    try:
+        return fires_on(following[0], due_on=due_on, policy=policy, calendar=calendar)
+    except CalendarNotCovered as gap:
+        return date(gap.year, 1, 1)
 
 
 def superseded(current: str, policy: ReminderPolicy, period: int | None = None) -> list[str]:

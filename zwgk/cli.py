@@ -5,7 +5,6 @@ import sys
 from pathlib import Path
 from typing import Annotated
 
-import httpx
 import typer
 
 # Staff read zwgk's own messages; Prefect's per-task log lines belong in the Prefect UI (the
@@ -286,7 +285,11 @@ def main() -> None:
     except (ValueError, LookupError, RuntimeError) as exc:
         err.print(f"错误 (error): {exc}", markup=False, highlight=False)
         sys.exit(2)
-    except httpx.TransportError as exc:
+    except Exception as exc:
+        # httpx is loaded (by Prefect) only when a command talked to a Prefect server.
+        httpx = sys.modules.get("httpx")
+        if httpx is None or not isinstance(exc, httpx.TransportError):
+            raise
         err.print(f"错误 (error): 无法连接 Prefect 服务器 {runs.api_url()}（{exc}）。"
                   "请先运行 zwgk serve，或检查 PREFECT_API_URL。", markup=False, highlight=False)
         sys.exit(2)

@@ -4,12 +4,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 
-from sqlalchemy import event, inspect, literal, text
+from sqlalchemy import Column, event, inspect, literal, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, SQLModel, create_engine
 
 import models  # noqa: F401  (registers every table on SQLModel.metadata)
 from zwgk.settings import get_settings
+
 
 
 @lru_cache(maxsize=8)
@@ -39,28 +41,38 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
 
 def init_schema(engine: Engine) -> None:
     """Create every table that does not exist yet and add the columns a newer release
-    defines to tables an older one created (idempotent)."""
+    defines to tables an older one created, with their indexes (idempotent)."""
     SQLModel.metadata.create_all(engine)
     _add_missing_columns(engine)
 
 
 def _add_missing_columns(engine: Engine) -> None:
-    # create_all never alters an existing table. New columns always come with a default,
-    # so ADD COLUMN with that default as a literal keeps old rows valid on every database.
-    existing = inspect(engine)
-    with engine.begin() as conn:
-        for table in SQLModel.metadata.sorted_tables:
-            if not existing.has_table(table.name):
-                continue
-            have = {c["name"] for c in existing.get_columns(table.name)}
-            for column in table.columns:
-                if column.name in have:
-                    continue
-                kind = column.type.compile(dialect=engine.dialect)
-                default = column.default.arg if column.default is not None else None
-                clause = f" DEFAULT {literal(default, column.type).compile(engine, compile_kwargs={'literal_binds': True})}" \
-                    if default is not None and not callable(default) else ""
-                conn.execute(text(f'ALTER TABLE "{table.name}" ADD COLUMN "{column.name}" {kind}{clause}'))
+    # create_all never alters an existing table. A column added later is nullable or has a
+    # default, so ADD COLUMN (with that default as a literal) keeps old rows valid.
+    inspector = inspect(engine)
+    for table in SQLModel.metadata.sorted_tables:
+        if not inspector.has_table(table.name):
+            continue
+        have = {c["name"] for c in inspector.get_columns(table.name)}
+        for column in (c for c in table.columns if c.name not in have):
+            _add_column(engine, column)
+            for index in table.indexes:
+                if column.name in index.columns:
+                    index.create(engine, checkfirst=True)
+
+
+def _add_column(engine: Engine, column: Column) -> None:  # type: ignore[type-arg]
+    kind = column.type.compile(dialect=engine.dialect)
+    default = column.default.arg if column.default is not None else None
+    clause = "" if default is None or callable(default) else " DEFAULT " + str(
+        literal(default, column.type).compile(engine, compile_kwargs={"literal_binds": True}))
+    try:
+        with engine.begin() as connection:
+            connection.execute(text(f'ALTER TABLE "{column.table.name}" ADD COLUMN "{column.name}" {kind}{clause}'))
+    except DBAPIError:
+        # Another process added it at the same moment; anything else is a real error.
+        if column.name not in {c["name"] for c in inspect(engine).get_columns(column.table.name)}:
+            raise
 
 
 @contextmanager

@@ -15,6 +15,7 @@ from models.calendar import WorkCalendar, load_calendar
 from models.cycle import Cycle
 from models.deadlines import DEADLINE_BASIS, Deadline, DeadlineKind, DeadlineState
 from models.rectification import RectificationItem
+from models.reminders import next_action_on
 from zwgk.unique_rows import add_unique_rows
 
 
@@ -49,7 +50,8 @@ def open_deadlines(
     Units that already have the deadline (same round) keep their row unchanged. Returns the
     due date computed for this call. Commits.
     """
-    due_on = (calendar or load_calendar(session)).add_workdays(starts_on, days)
+    calendar = calendar or load_calendar(session)
+    due_on = calendar.add_workdays(starts_on, days)
     have = set(session.exec(
         select(Deadline.unit_id).where(
             Deadline.cycle_id == cycle_id, Deadline.kind == kind, Deadline.round == round
@@ -59,9 +61,11 @@ def open_deadlines(
     if not missing:
         return due_on
 
+    first_action = next_action_on(current=None, due_on=due_on, policy=_cycle(session, cycle_id).scheme.reminders,
+                                  calendar=calendar, period=days)
     add_unique_rows(session, lambda: [
         Deadline(cycle_id=cycle_id, unit_id=uid, kind=kind, round=round, starts_on=starts_on,
-                 due_on=due_on, basis=DEADLINE_BASIS[kind])
+                 due_on=due_on, basis=DEADLINE_BASIS[kind], next_action_on=first_action)
         for uid in missing
     ])
     return due_on

@@ -4,7 +4,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from openpyxl import Workbook
 from sqlmodel import Session, select
 
 from models.assessment import Assessment
@@ -15,7 +14,7 @@ from models.scoring import performance_contribution
 from models.units import CATEGORY_LABELS, Category
 from zwgk.lookup import IntakeError
 from zwgk.results import ResultRow, results_table
-from zwgk.workbooks import CELL, HEADER, add_styles, set_widths, style_row
+from zwgk.workbooks import CELL, HEADER, add_styles, new_workbook, set_widths, write_styled
 
 TARGET_HEADERS = ["单位", "类别", "考核得分", "等次", "名次（分类别）", "权重（%）", "计入目标绩效考核分值"]
 
@@ -34,22 +33,19 @@ def export_target_performance(session: Session, *, year: int, path: Path) -> Pat
     rank, the scheme's weight (at least 4%) and the score's contribution at that weight."""
     _, rows = _computed(session, year)
     weight = get_cycle(session, year).scheme.performance_weight
-    workbook = Workbook()
-    add_styles(workbook)
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = f"{year}年度政务公开考核"
-    sheet.append(TARGET_HEADERS)
-    style_row(sheet, 1, [HEADER] * len(TARGET_HEADERS))
-    set_widths(sheet, [30, 28, 10, 8, 12, 10, 20])
-    for r in rows:
-        assert r.score is not None
-        sheet.append([r.unit, CATEGORY_LABELS[r.category], r.score, r.grade, r.rank, weight,
-                      performance_contribution(r.score, weight)])
-        style_row(sheet, sheet.max_row, [CELL] * len(TARGET_HEADERS))
-    sheet.freeze_panes = "A2"
     path.parent.mkdir(parents=True, exist_ok=True)
-    workbook.save(path)
+    workbook = new_workbook(path)
+    styles = add_styles(workbook)
+    sheet = workbook.add_worksheet(f"{year}年度政务公开考核")
+    write_styled(sheet, 0, TARGET_HEADERS, [styles[HEADER]] * len(TARGET_HEADERS))
+    set_widths(sheet, [30, 28, 10, 8, 12, 10, 20])
+    for number, r in enumerate(rows, start=1):
+        assert r.score is not None
+        write_styled(sheet, number, [r.unit, CATEGORY_LABELS[r.category], r.score, r.grade, r.rank, weight,
+                                     performance_contribution(r.score, weight)],
+                     [styles[CELL]] * len(TARGET_HEADERS))
+    sheet.freeze_panes(1, 0)
+    workbook.close()
     return path
 
 

@@ -1,12 +1,14 @@
 """Starting and resuming the annual run: through the deployment when a Prefect server is
-configured, in this process otherwise (embedded mode)."""
+configured, in this process otherwise (embedded mode).
+
+Prefect is imported inside the functions that need it, so that commands which run no flow
+(``zwgk cycle status``, ``units list``…) start without it (it costs a fresh process ~1 s).
+"""
 
 from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
-from prefect.client.schemas.objects import FlowRun
-from prefect.settings import PREFECT_API_URL, PREFECT_UI_URL
 from sqlmodel import Session
 
 from models.audit import OFFICE_ACTOR
@@ -29,7 +31,9 @@ class RunInfo:
 
 
 def api_url() -> str | None:
-    """The configured Prefect API, if any."""
+    """The configured Prefect API, if any (environment or Prefect profile)."""
+    from prefect.settings import PREFECT_API_URL
+
     return PREFECT_API_URL.value()
 
 
@@ -40,6 +44,8 @@ def server_configured() -> bool:
 
 def run_link(flow_run_id: str | None) -> str | None:
     """The Prefect UI page of a run, when a server with a UI is configured."""
+    from prefect.settings import PREFECT_UI_URL
+
     ui = PREFECT_UI_URL.value()
     return f"{ui.rstrip('/')}/runs/flow-run/{flow_run_id}" if ui and flow_run_id else None
 
@@ -51,6 +57,7 @@ def start(year: int, *, today: date | None = None, started_by: str = OFFICE_ACTO
         require_ready(session, year=year, today=today or office_today())
     options = {"today": today.isoformat() if today else None, "started_by": started_by}
     if server_configured():
+        from prefect.client.schemas.objects import FlowRun
         from prefect.deployments import run_deployment
 
         run: FlowRun = run_deployment(DEPLOYMENT, parameters={"year": year, "options": options},
@@ -61,8 +68,13 @@ def start(year: int, *, today: date | None = None, started_by: str = OFFICE_ACTO
 
 def resume(session: Session, year: int, *, today: date | None = None,
            run_input: dict[str, str] | None = None) -> RunInfo:
-    """Let the year's run carry on: resume the suspended deployment run, or run it here."""
+    """Let the year's run carry on: resume the suspended deployment run, or run it here.
+
+    ``today`` cannot reach a deployment run (resumed, it keeps the date it was started with):
+    with a Prefect server configured it is refused before anything is recorded.
+    """
     cycle = get_cycle(session, year)
+    _refuse_today_for_deployment(cycle.flow_run_id, today)
     if server_configured() and cycle.flow_run_id:
         from prefect.client.orchestration import get_client
         from prefect.flow_runs import resume_flow_run
@@ -82,10 +94,19 @@ def approve(session: Session, year: int, decision: gates.Decision, *,
             today: date | None = None) -> RunInfo:
     """Record a gate decision (refused whole if not allowed), then let the run carry on."""
     cycle = get_cycle(session, year)
+    _refuse_today_for_deployment(cycle.flow_run_id, today)
     gates.decide(session, cycle_id=cycle.id, decision=decision)  # type: ignore[arg-type]
     run_input = {"decision": decision.decision, "by": decision.by, "comment": decision.comment,
                  "return_to": str(decision.return_to or "")}
     return resume(session, year, today=today, run_input=run_input)
+
+
+def _refuse_today_for_deployment(flow_run_id: str | None, today: date | None) -> None:
+    if today is not None and flow_run_id and server_configured():
+        raise ValueError(
+            f"--today 对已部署的年度考核运行无效：该运行（{flow_run_id}）按启动时的日期办理，恢复后不会改用新日期；"
+            "请去掉 --today 按当天办理，或在嵌入模式（不设置 PREFECT_API_URL）下补办 "
+            "(--today cannot reach a deployed run: it keeps the date it was started with)")
 
 
 def _run_here(year: int, today: date | None, started_by: str) -> RunInfo:

@@ -14,12 +14,11 @@ from decimal import Decimal
 from functools import partial
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.styles.cell_style import StyleArray
-from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from python_calamine import CalamineError, CalamineWorkbook
 from sqlalchemy import delete, insert, update
 from sqlmodel import Session, select
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
 
 from models.assessment import SELF_CHECK_LABELS, Assessment, DailyRecord, Deduction, GroupMethod, SelfScore
 from models.cycle import Cycle
@@ -32,6 +31,7 @@ from zwgk.workbooks import (
     HEADER,
     INPUT,
     KIND_LABELS,
+    NOT_XLSX,
     NOTE,
     SCORE_WORKBOOK_KIND,
     SELF_CHECK_KIND,
@@ -44,6 +44,7 @@ from zwgk.workbooks import (
     add_styles,
     cell_text,
     criteria_checksum,
+    new_workbook,
     open_workbook,
     parse_points,
     printed_problems,
@@ -51,8 +52,9 @@ from zwgk.workbooks import (
     read_identity,
     regular_criteria,
     set_widths,
-    styled,
+    sheet_rows,
     write_identity,
+    write_styled,
 )
 
 HEADER_ROW = 3
@@ -124,60 +126,59 @@ def write_score_workbook(session: Session, *, cycle_id: int, path: Path) -> Path
             points=record.points,
             note=f"日常考核（{record.method.value}，{record.found_on.isoformat()}）：{record.finding}"))
     titles = _sheet_titles(list(units))
-    # Write-only: each sheet streams to a temporary file as it is built, so memory stays flat
-    # however many units there are.
-    workbook = Workbook(write_only=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # Streaming: each sheet's rows go to a temporary file as they are written, so memory stays
+    # flat however many units there are.
+    workbook = new_workbook(path, streaming=True)
     styles = add_styles(workbook)
     entries = []
     for name, (assessment, unit) in units.items():
         assert assessment.id is not None and unit.id is not None
         entries.append((titles[name], name, criteria_checksum(cycle.year, name, lines[unit.category])))
-        _unit_sheet(workbook.create_sheet(titles[name]), cycle.year, assessment, unit,
-                    lines[unit.category], own[assessment.id], daily[unit.id], styles)
+        sheet = workbook.add_worksheet(titles[name])
+        _unit_sheet(sheet, cycle.year, assessment, unit, lines[unit.category], own[assessment.id],
+                    daily[unit.id], styles)
+        # A finished sheet keeps no file open until the workbook is saved (xlsxwriter reopens
+        # it then): thousands of sheets would otherwise hold thousands of descriptors.
+        sheet._opt_close()
     write_identity(workbook, SCORE_WORKBOOK_KIND, cycle.year, entries)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    workbook.save(path)
+    workbook.close()
     return path
 
 
-def _unit_sheet(sheet: WriteOnlyWorksheet, year: int, assessment: Assessment, unit: Unit,
+def _unit_sheet(sheet: Worksheet, year: int, assessment: Assessment, unit: Unit,
                 lines: list[CriterionLine], own: dict[str, Decimal], daily: list[_DailyLine],
-                styles: dict[str, StyleArray]) -> None:
-    last_col = COLUMNS[-1][0]
+                styles: dict[str, Format]) -> None:
+    """Write one unit's sheet, rows in order (the workbook streams them)."""
+    last = len(COLUMNS) - 1
     row_styles = [styles[name] for name in ROW_STYLES]
-    # Widths and frozen panes go before the rows in the sheet's XML: set them first.
+    header = [styles[HEADER]] * len(COLUMNS)
     set_widths(sheet, [width for _, _, width in COLUMNS])
-    sheet.freeze_panes = f"C{FIRST_ROW}"
+    sheet.freeze_panes(FIRST_ROW - 1, 2)
     loose = [d.note for d in daily if d.ref is None]
     self_total = "—" if assessment.self_score is None else str(assessment.self_score)
-    sheet.append(styled(sheet, [f"{unit.name} {year}年度政务公开工作考核评分表"], [styles[TITLE]]))
-    sheet.append(styled(sheet, [f"类别：{CATEGORY_LABELS[unit.category]}；自评总分：{self_total}；"
-                                f"自查材料：{SELF_CHECK_LABELS[assessment.self_check_status]}"
-                                + ("；未对应具体指标的日常考核记录：" + "；".join(loose) if loose else "")],
-                        [styles[NOTE]]))
-    header = [styles[HEADER]] * len(COLUMNS)
-    sheet.append(styled(sheet, HEADERS, header))
+    sheet.merge_range(0, 0, 0, last, f"{unit.name} {year}年度政务公开工作考核评分表", styles[TITLE])
+    sheet.merge_range(1, 0, 1, last, f"类别：{CATEGORY_LABELS[unit.category]}；自评总分：{self_total}；"
+                                     f"自查材料：{SELF_CHECK_LABELS[assessment.self_check_status]}"
+                                     + ("；未对应具体指标的日常考核记录：" + "；".join(loose) if loose else ""),
+                      styles[NOTE])
+    write_styled(sheet, HEADER_ROW - 1, HEADERS, header)
     for seq, line in enumerate(lines, start=1):
-        sheet.append(styled(sheet, [seq, line.ref, line.level1, line.text, line.points, own.get(line.ref)],
-                            row_styles))
-    sheet.append([])
-    sheet.append(styled(sheet, [EXTRA_TITLE], [styles[BOLD]]))
-    extra = FIRST_ROW + len(lines) + 1
-    sheet.append(styled(sheet, HEADERS, header))
+        write_styled(sheet, HEADER_ROW - 1 + seq, [seq, line.ref, line.level1, line.text, line.points,
+                                                  own.get(line.ref)], row_styles)
+    extra = FIRST_ROW + len(lines) + 1  # 1-based row of the extra block's title, after a blank row
+    sheet.merge_range(extra - 1, 0, extra - 1, last, EXTRA_TITLE, styles[BOLD])
+    write_styled(sheet, extra, HEADERS, header)
     listed = [d for d in daily if d.ref is not None]
     for seq, record in enumerate(listed, start=1):
-        sheet.append(styled(sheet, [seq, record.ref, None, None, None, None, record.points, record.note,
-                                    GroupMethod.DAILY.value, record.id], row_styles))
-    for _ in range(SPARE_LINES):
-        sheet.append(styled(sheet, [], row_styles))
-    last_row = extra + 1 + len(listed) + SPARE_LINES
-    for merged in (f"A1:{last_col}1", f"A2:{last_col}2", f"A{extra}:{last_col}{extra}"):
-        sheet.merged_cells.add(merged)
-    methods = DataValidation(type="list", formula1=f'"{",".join(METHODS)}"', allow_blank=True,
-                             showErrorMessage=True, errorTitle="考核方式",
-                             error=f"请从下拉列表选择：{METHOD_LIST}")
-    methods.add(f"I{FIRST_ROW}:I{last_row + 200}")
-    sheet.data_validations.append(methods)
+        write_styled(sheet, extra + seq, [seq, record.ref, None, None, None, None, record.points, record.note,
+                                          GroupMethod.DAILY.value, record.id], row_styles)
+    last_row = extra + len(listed) + SPARE_LINES  # 0-based row of the last spare line
+    for row in range(extra + len(listed) + 1, last_row + 1):
+        write_styled(sheet, row, [], row_styles)
+    sheet.data_validation(FIRST_ROW - 1, 8, last_row + 200, 8, {
+        "validate": "list", "source": METHODS, "ignore_blank": True, "error_type": "stop",
+        "error_title": "考核方式", "error_message": f"请从下拉列表选择：{METHOD_LIST}"})
 
 
 @dataclass(frozen=True)
@@ -212,11 +213,13 @@ def _read_workbook(session: Session, cycle: Cycle, path: Path) -> tuple[list[_Sh
         return [], [problem]
     try:
         return _parse_workbook(session, cycle, path.name, workbook)
+    except CalamineError:
+        return [], [Problem(path.name, NOT_XLSX)]
     finally:
         workbook.close()
 
 
-def _parse_workbook(session: Session, cycle: Cycle, name: str, workbook: Workbook) -> tuple[list[_Sheet], list[Problem]]:
+def _parse_workbook(session: Session, cycle: Cycle, name: str, workbook: CalamineWorkbook) -> tuple[list[_Sheet], list[Problem]]:
     assert cycle.id is not None
     identity = read_identity(workbook)
     if identity is None or identity.kind != SCORE_WORKBOOK_KIND:
@@ -232,7 +235,7 @@ def _parse_workbook(session: Session, cycle: Cycle, name: str, workbook: Workboo
         records_of[unit_id].add(record_id)  # type: ignore[arg-type]
     sheets: list[_Sheet] = []
     problems: list[Problem] = []
-    for title in workbook.sheetnames:
+    for title in workbook.sheet_names:
         if title == ID_SHEET:
             continue
         if title not in identity.entries:
@@ -243,8 +246,7 @@ def _parse_workbook(session: Session, cycle: Cycle, name: str, workbook: Workboo
             problems.append(Problem(name, f"单位“{unit_name}”不是 {cycle.year} 年度被考核单位", sheet=title))
             continue
         assessment, unit = units[unit_name]
-        rows = [tuple(r) + (None,) * (len(COLUMNS) - len(r))
-                for r in workbook[title].iter_rows(max_col=len(COLUMNS), values_only=True)]
+        rows = sheet_rows(workbook, title, len(COLUMNS))
         sheet, found = _parse_sheet(partial(Problem, name, sheet=title), rows, lines[unit.category],
                                     records_of[unit.id])  # type: ignore[index]
         if not found and checksum != criteria_checksum(cycle.year, unit_name, lines[unit.category]):

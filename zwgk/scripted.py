@@ -2,8 +2,9 @@
 scripted units and the benchmark (no database).
 
 The cells are written straight into the sheets' XML inside the .xlsx: a thousand forms or a
-thousand-sheet workbook are filled without openpyxl loading and re-saving every styled cell.
-Only files zwgk wrote (as openpyxl writes them) are filled this way.
+thousand-sheet workbook are filled without a spreadsheet library loading and re-saving every
+styled cell. Only files zwgk wrote (shared or inline strings, as xlsxwriter writes them) are
+filled this way.
 """
 
 import xml.etree.ElementTree as ET
@@ -13,7 +14,7 @@ from functools import partial
 from pathlib import Path
 from zipfile import ZIP_DEFLATED, ZipFile
 
-from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, get_column_letter
+from xlsxwriter.utility import xl_cell_to_rowcol, xl_col_to_name
 
 from zwgk import scoresheets, selfcheck
 from zwgk.workbooks import ID_SHEET
@@ -21,7 +22,7 @@ from zwgk.workbooks import ID_SHEET
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _ROW, _CELL, _VALUE, _TEXT = (f"{{{_MAIN}}}{tag}" for tag in ("row", "c", "v", "t"))
-# Serialise the sheets as openpyxl and Excel do: main namespace as the default one.
+# Serialise the sheets as xlsxwriter and Excel do: main namespace as the default one.
 ET.register_namespace("", _MAIN)
 ET.register_namespace("r", _RELS)
 
@@ -32,6 +33,10 @@ class _Sheet:
     def __init__(self, data: bytes, strings: list[str]) -> None:
         self.root = ET.fromstring(data)
         self.strings = strings
+        sheet_data = self.root.find(f"{{{_MAIN}}}sheetData")
+        assert sheet_data is not None
+        self.data = sheet_data
+        self.lines = {int(str(line.get("r"))): line for line in sheet_data.iter(_ROW)}  # by row number
 
     def _text(self, cell: ET.Element) -> str | None:
         kind, value = cell.get("t"), cell.find(_VALUE)
@@ -48,10 +53,10 @@ class _Sheet:
 
     def write(self, row: int, column: int, value: object) -> None:
         """Put a number or a text into a cell, keeping its style."""
-        data = self.root.find(f"{{{_MAIN}}}sheetData")
-        assert data is not None
-        line = _child(data, _ROW, row, str(row))
-        cell = _child(line, _CELL, column, f"{get_column_letter(column)}{row}")
+        line = self.lines.get(row)
+        if line is None:
+            line = self.lines[row] = _child(self.data, _ROW, row, str(row))
+        cell = _child(line, _CELL, column, f"{xl_col_to_name(column - 1)}{row}")
         for child in list(cell):
             cell.remove(child)
         cell.attrib.pop("t", None)
@@ -105,7 +110,7 @@ def _part(target: str) -> str:
 def _position(element: ET.Element) -> int:
     """A row element's number, or a cell element's column number."""
     reference = str(element.get("r"))
-    return int(reference) if element.tag == _ROW else column_index_from_string(coordinate_from_string(reference)[0])
+    return int(reference) if element.tag == _ROW else xl_cell_to_rowcol(reference)[1] + 1
 
 
 def _child(parent: ET.Element, tag: str, number: int, reference: str) -> ET.Element:
@@ -126,7 +131,7 @@ def _child(parent: ET.Element, tag: str, number: int, reference: str) -> ET.Elem
 def fill_self_check_form(path: Path, scores: Mapping[str, Decimal],
                          explanations: Mapping[str, str] | None = None) -> None:
     """Write self-scores (and explanations) by criterion reference into a generated form, in place."""
-    score_col, note_col = column_index_from_string(selfcheck.SCORE_COL), column_index_from_string(selfcheck.NOTE_COL)
+    score_col, note_col = (xl_cell_to_rowcol(f"{c}1")[1] + 1 for c in (selfcheck.SCORE_COL, selfcheck.NOTE_COL))
 
     def fill(sheet: _Sheet) -> None:
         for number, cells in sorted(sheet.rows().items()):

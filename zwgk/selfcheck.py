@@ -12,10 +12,10 @@ from decimal import Decimal
 from functools import partial
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.workbook.protection import WorkbookProtection
+from python_calamine import CalamineError, CalamineWorkbook
 from sqlalchemy import delete, insert, update
 from sqlmodel import Session, select
+from xlsxwriter import Workbook
 
 from models.assessment import Assessment, SelfCheckStatus, SelfScore
 from models.cycle import get_cycle
@@ -30,6 +30,7 @@ from zwgk.workbooks import (
     HEADER,
     INPUT,
     KIND_LABELS,
+    NOT_XLSX,
     NOTE,
     SCORE_WORKBOOK_KIND,
     SELF_CHECK_KIND,
@@ -50,9 +51,10 @@ from zwgk.workbooks import (
     range_problem,
     save_filled,
     set_widths,
-    style_row,
+    sheet_rows,
     template_parts,
     write_identity,
+    write_styled,
 )
 
 SHEET = "自查评分表"
@@ -93,7 +95,9 @@ def write_self_check_forms(session: Session, *, year: int, out_dir: Path) -> lis
     paths = []
     for _, unit in assessed_units(session, cycle.id).values():
         if unit.category not in templates:
-            templates[unit.category] = template_parts(_template(year, unit.category, lines[unit.category]))
+            templates[unit.category] = template_parts(
+                partial(_template, year=year, category=unit.category, lines=lines[unit.category]),
+                lock_structure=True)
         due_on = due.get(unit.id)
         deadline = f"请于 {due_on.year}年{due_on.month}月{due_on.day}日前" if due_on else "请按自查通知要求的期限"
         path = form_path(out_dir, year, unit.name)
@@ -110,37 +114,28 @@ def write_self_check_forms(session: Session, *, year: int, out_dir: Path) -> lis
 _UNIT, _NOTE, _CHECKSUM = "{zwgk:unit}", "{zwgk:note}", "{zwgk:checksum}"
 
 
-def _template(year: int, category: Category, lines: list[CriterionLine]) -> Workbook:
-    workbook = Workbook()
-    add_styles(workbook)
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = SHEET
-    sheet["A1"] = f"{year}年度政务公开工作考核自查评分表"
-    sheet["A1"].style = TITLE
-    sheet["A2"] = f"单位：{_UNIT}"
-    sheet["F2"] = f"类别：{CATEGORY_LABELS[category]}"
-    for merged in ("A1:H1", "A2:E2", "F2:H2", "A3:H3"):
-        sheet.merge_cells(merged)
-    sheet["A3"] = _NOTE
-    sheet["A3"].style = NOTE
-    sheet.row_dimensions[3].height = 32
-    for col, header in enumerate(HEADERS, start=1):
-        sheet.cell(row=HEADER_ROW, column=col, value=header)
-    style_row(sheet, HEADER_ROW, [HEADER] * len(COLUMNS))
+def _template(workbook: Workbook, *, year: int, category: Category, lines: list[CriterionLine]) -> None:
+    styles = add_styles(workbook)
+    sheet = workbook.add_worksheet(SHEET)
+    last = len(COLUMNS) - 1
+    sheet.merge_range(0, 0, 0, last, f"{year}年度政务公开工作考核自查评分表", styles[TITLE])
+    sheet.merge_range(1, 0, 1, 4, f"单位：{_UNIT}")
+    sheet.merge_range(1, 5, 1, last, f"类别：{CATEGORY_LABELS[category]}")
+    sheet.merge_range(2, 0, 2, last, _NOTE, styles[NOTE])
+    sheet.set_row(2, 32)
+    write_styled(sheet, HEADER_ROW - 1, HEADERS, [styles[HEADER]] * len(COLUMNS))
     set_widths(sheet, [width for _, _, width in COLUMNS])
-    row_styles = [CELL, CELL, TEXT, TEXT, TEXT, CELL, INPUT, INPUT]
+    row_styles = [styles[s] for s in (CELL, CELL, TEXT, TEXT, TEXT, CELL, INPUT, INPUT)]
     for seq, line in enumerate(lines, start=1):
-        sheet.append([seq, line.ref, line.area, line.level1, line.text, line.points])
-        style_row(sheet, sheet.max_row, row_styles)
-    sheet.append([TOTAL_LABEL, None, None, None, None, sum((line.points for line in lines), start=ZERO),
-                  f"=SUM({SCORE_COL}{FIRST_ROW}:{SCORE_COL}{sheet.max_row})"])
-    style_row(sheet, sheet.max_row, [BOLD] * len(COLUMNS))
-    sheet.freeze_panes = f"A{FIRST_ROW}"
-    sheet.protection.sheet = True  # criteria locked; only the yellow cells take input
-    workbook.security = WorkbookProtection(lockStructure=True)
+        write_styled(sheet, HEADER_ROW - 1 + seq, [seq, line.ref, line.area, line.level1, line.text, line.points],
+                     row_styles)
+    total = FIRST_ROW - 1 + len(lines)  # 0-based row of the total
+    write_styled(sheet, total, [TOTAL_LABEL, None, None, None, None, sum((line.points for line in lines), start=ZERO)],
+                 [styles[BOLD]] * len(COLUMNS))
+    sheet.write_formula(total, 6, f"=SUM({SCORE_COL}{FIRST_ROW}:{SCORE_COL}{total})", styles[BOLD])
+    sheet.freeze_panes(FIRST_ROW - 1, 0)
+    sheet.protect()  # criteria locked; only the yellow cells take input
     write_identity(workbook, SELF_CHECK_KIND, year, [(SHEET, _UNIT, _CHECKSUM)])
-    return workbook
 
 
 @dataclass(frozen=True)
@@ -159,36 +154,63 @@ class _Form:
 @dataclass(frozen=True)
 class _Context:
     year: int
-    units: dict[str, tuple[Assessment, Unit]]
+    units: dict[str, tuple[int, Category]]  # unit name → its assessment id and category
     lines: dict[Category, list[CriterionLine]]
+
+
+#: Forms staged in the database per batch of statements while the files are still being read.
+STAGE_EVERY = 100
 
 
 def import_self_checks(session: Session, *, year: int, files: list[Path], received_on: date) -> ImportReport:
     """Read filled self-check forms and store them, all or nothing.
 
-    Every file is checked first; if any has a problem, nothing is written and the report lists
-    every problem (file, sheet, row, column, what is wrong). Otherwise each form's self-scores,
-    total and SHA-256 are stored, the receipt date and lateness against the unit's self-check
+    Every file is checked; if any has a problem, nothing is written and the report lists every
+    problem (file, sheet, row, column, what is wrong). Otherwise each form's self-scores, total
+    and SHA-256 are stored, the receipt date and lateness against the unit's self-check
     deadline recorded, and the deadline marked met. A file already stored (same SHA-256) changes
     nothing; a corrected file replaces the unit's self-scores but keeps its first receipt date.
+
+    Memory does not grow with the batch: files are read one at a time, and the figures of the
+    valid ones are written every ``STAGE_EVERY`` forms inside one transaction, committed at the
+    end only when no file had a problem (rolled back otherwise).
     """
     cycle = get_cycle(session, year)
     assert cycle.id is not None
-    context = _Context(year=year, units=assessed_units(session, cycle.id), lines=regular_criteria(session, cycle.id))
-    forms: dict[str, _Form] = {}
+    units = session.exec(
+        select(Unit.name, Assessment.id, Unit.category).join(Unit, Unit.id == Assessment.unit_id)  # type: ignore[arg-type]
+        .where(Assessment.cycle_id == cycle.id)).all()
+    context = _Context(year=year, units={name: (aid, category) for name, aid, category in units},
+                       lines=regular_criteria(session, cycle.id))
+    seen: dict[str, tuple[str, str]] = {}  # unit → (file, SHA-256) of its first form in the batch
     problems: list[Problem] = []
-    for path in files:
-        form, found = _read_form(path, context)
-        problems += found
-        if form is None:
-            continue
-        other = forms.get(form.unit)
-        if other is not None and other.sha256 != form.sha256:
-            problems.append(Problem(form.file, f"与 {other.file} 都是“{form.unit}”的自查评分表且内容不同，请只导入其中一份"))
-        forms.setdefault(form.unit, form)
-    if problems:
-        return ImportReport(problems=problems)
-    return _store(session, cycle.id, list(forms.values()), received_on)
+    report = ImportReport()
+    pending: list[_Form] = []
+    try:
+        for path in files:
+            form, found = _read_form(path, context)
+            problems += found
+            if form is None:
+                continue
+            other = seen.get(form.unit)
+            if other is None:
+                seen[form.unit] = (form.file, form.sha256)
+                if not problems:
+                    pending.append(form)  # once a file is refused nothing is written: only check the rest
+            elif other[1] != form.sha256:
+                problems.append(Problem(form.file, f"与 {other[0]} 都是“{form.unit}”的自查评分表且内容不同，请只导入其中一份"))
+            if len(pending) >= STAGE_EVERY:
+                _stage(session, cycle.id, pending, received_on, report)
+                pending = []
+        if problems:
+            session.rollback()
+            return ImportReport(problems=problems)
+        _stage(session, cycle.id, pending, received_on, report)
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return report
 
 
 def _read_form(path: Path, context: _Context) -> tuple[_Form | None, list[Problem]]:
@@ -198,11 +220,13 @@ def _read_form(path: Path, context: _Context) -> tuple[_Form | None, list[Proble
         return None, [problem]
     try:
         return _parse_form(path, workbook, context)
+    except CalamineError:
+        return None, [Problem(path.name, NOT_XLSX)]
     finally:
         workbook.close()
 
 
-def _parse_form(path: Path, workbook: Workbook, context: _Context) -> tuple[_Form | None, list[Problem]]:
+def _parse_form(path: Path, workbook: CalamineWorkbook, context: _Context) -> tuple[_Form | None, list[Problem]]:
     name = path.name
     identity = read_identity(workbook)
     if identity is None or identity.kind != SELF_CHECK_KIND or len(identity.entries) != 1:
@@ -214,20 +238,18 @@ def _parse_form(path: Path, workbook: Workbook, context: _Context) -> tuple[_For
     [(sheet_name, (unit_name, checksum))] = identity.entries.items()
     if unit_name not in context.units:
         return None, [Problem(name, f"单位“{unit_name}”不是 {context.year} 年度被考核单位，不能导入")]
-    if sheet_name not in workbook.sheetnames:
+    if sheet_name not in workbook.sheet_names:
         return None, [Problem(name, f"缺少工作表“{sheet_name}”", sheet=sheet_name)]
-    assessment, unit = context.units[unit_name]
-    lines = context.lines[unit.category]
-    rows = [tuple(r) + (None,) * (len(COLUMNS) - len(r))
-            for r in workbook[sheet_name].iter_rows(max_col=len(COLUMNS), values_only=True)]
+    assessment_id, category = context.units[unit_name]
+    lines = context.lines[category]
+    rows = sheet_rows(workbook, sheet_name, len(COLUMNS))
     scores, problems = _check_rows(name, sheet_name, unit_name, lines, rows)
     if problems:
         return None, problems
     if checksum != criteria_checksum(context.year, unit_name, lines):
         return None, [Problem(name, "表格识别信息与本年度指标不一致（表格生成后识别信息被改动或分值已调整），"
                                     "请使用最新生成的自查评分表", sheet=sheet_name)]
-    assert assessment.id is not None
-    return _Form(file=name, sha256=file_sha256(path), unit=unit_name, assessment_id=assessment.id,
+    return _Form(file=name, sha256=file_sha256(path), unit=unit_name, assessment_id=assessment_id,
                  scores=scores), []
 
 
@@ -282,8 +304,11 @@ def _check_line(line: CriterionLine, values: tuple[object, ...], number: int,
     return points, found
 
 
-def _store(session: Session, cycle_id: int, forms: list[_Form], received_on: date) -> ImportReport:
-    report = ImportReport()
+def _stage(session: Session, cycle_id: int, forms: list[_Form], received_on: date, report: ImportReport) -> None:
+    """Write ``forms`` (units not staged before in this transaction) and add them to ``report``;
+    the caller commits."""
+    if not forms:
+        return
     ids = [f.assessment_id for f in forms]
     current = {a.id: a for a in session.exec(
         select(Assessment).where(Assessment.id.in_(ids))  # type: ignore[union-attr]
@@ -292,9 +317,9 @@ def _store(session: Session, cycle_id: int, forms: list[_Form], received_on: dat
         .with_for_update().execution_options(populate_existing=True))}
     changed = [f for f in forms if current[f.assessment_id].self_check_sha256 != f.sha256]
     changed_ids = {f.assessment_id for f in changed}
-    report.unchanged = [f.unit for f in forms if f.assessment_id not in changed_ids]
+    report.unchanged += [f.unit for f in forms if f.assessment_id not in changed_ids]
     if not changed:
-        return report
+        return
     unit_of = {f.assessment_id: current[f.assessment_id].unit_id for f in changed}
     deadlines = {d.unit_id: d for d in session.exec(
         select(Deadline).where(Deadline.cycle_id == cycle_id, Deadline.kind == DeadlineKind.SELF_CHECK,
@@ -323,5 +348,3 @@ def _store(session: Session, cycle_id: int, forms: list[_Form], received_on: dat
     session.execute(update(Assessment), updates)
     if met:
         session.execute(update(Deadline), met)
-    session.commit()
-    return report

@@ -44,7 +44,9 @@ def serve_deployments() -> None:
     """Serve every deployment of prefect.yaml from this process until interrupted."""
     from prefect import serve
 
-    serve(*build_deployments(deployment_specs()))
+    # Poll the API every second (default ten): a run resumed by an approval is picked up at
+    # once, for one light query a second on the office's own server.
+    serve(*build_deployments(deployment_specs()), query_seconds=1)
 
 
 def wait_for_server(api_url: str, timeout: float = 90.0) -> None:

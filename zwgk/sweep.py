@@ -8,9 +8,12 @@ processes, any database) send each reminder once. A claimed slot whose send fail
 retried by the next sweep; one left ``sending`` by a crashed sweep is taken over after
 ``STALE_CLAIM``.
 
-Statements are batched by the number of deadlines: one query loads the open deadlines with
-their units, one their reminders, one insert claims the new slots; only the reminders that
-actually go out cost statements of their own (document, email status).
+A sweep judges only the deadlines that can have something to do today: those whose stored
+``next_action_on`` (the day their next reminder slot fires) has come, and those with a reminder
+to retry. Statements are batched: one query loads those deadlines with their units, one their
+reminders, one insert claims the new slots, one update moves their ``next_action_on`` on; only
+the reminders that actually go out cost statements of their own (document, email status). So
+the cost follows the notices sent, not the number of open deadlines.
 """
 
 import uuid
@@ -44,6 +47,7 @@ from models.reminders import (
     current_slot,
     fires_on,
     is_overdue_reminder,
+    next_action_on,
     slot_label,
     superseded,
 )
@@ -182,14 +186,23 @@ def due_cycles(session: Session, *, today: date) -> list[int]:
     return [cid for cid in rows if cid is not None]
 
 
+def _to_judge(today: date, kinds: Collection[DeadlineKind] | None) -> ColumnElement[bool]:
+    """Active deadlines whose next slot has come (or is not computed yet), or with a reminder
+    to retry (failed, or claimed by a sweep that may have crashed)."""
+    retrying = select(Reminder.deadline_id).where(
+        col(Reminder.status).in_([ReminderStatus.FAILED, ReminderStatus.SENDING]))
+    return and_(col(Deadline.state).in_([DeadlineState.OPEN, DeadlineState.OVERDUE]), _kind_filter(kinds),
+                or_(col(Deadline.next_action_on).is_(None), col(Deadline.next_action_on) <= today,
+                    col(Deadline.id).in_(retrying)))
+
+
 def _load_open(
-    session: Session, calendar: WorkCalendar, kinds: Collection[DeadlineKind] | None
+    session: Session, calendar: WorkCalendar, judged: ColumnElement[bool]
 ) -> list[_Open]:
-    active = col(Deadline.state).in_([DeadlineState.OPEN, DeadlineState.OVERDUE])
     rows = session.exec(
         select(Deadline, Unit.name, Unit.contact_person, Unit.contact_email)
         .outerjoin(Unit, col(Unit.id) == Deadline.unit_id)
-        .where(active, _kind_filter(kinds))
+        .where(judged)
         .order_by(col(Deadline.due_on), col(Deadline.id))
     ).all()
     cycles = session.exec(
@@ -319,20 +332,25 @@ def run_sweep(
     if not report.workday:
         return report
 
-    items = _load_open(session, calendar, kinds)
+    judged = _to_judge(today, kinds)
+    items = _load_open(session, calendar, judged)
     by_id = {item.deadline.id: item for item in items}
-    active = col(Deadline.state).in_([DeadlineState.OPEN, DeadlineState.OVERDUE])
     existing = {(deadline_id, slot): (rid, status) for rid, deadline_id, slot, status in session.exec(
         select(Reminder.id, Reminder.deadline_id, Reminder.slot, Reminder.status)
-        .where(col(Reminder.deadline_id).in_(select(Deadline.id).where(active, _kind_filter(kinds)))))}
+        .where(col(Reminder.deadline_id).in_(select(Deadline.id).where(judged))))}
 
     wanted: list[Reminder] = []
     retries: list[tuple[int, _Open, str]] = []
+    moved: list[dict[str, Any]] = []  # next_action_on of the judged deadlines, where it changes
     for item in items:
         d = item.deadline
         assert d.id is not None
         slot = current_slot(due_on=d.due_on, today=today, policy=item.policy, calendar=calendar,
                             period=item.period)
+        following = next_action_on(current=slot, due_on=d.due_on, policy=item.policy, calendar=calendar,
+                                   period=item.period)
+        if following != d.next_action_on:
+            moved.append({"id": d.id, "next_action_on": following})
         if slot is None:
             continue
         have = existing.get((d.id, slot))
@@ -365,7 +383,12 @@ def run_sweep(
         return report
 
     token = uuid.uuid4().hex
-    for reminder in _claim(session, token, wanted, [rid for rid, _, _ in retries]):
+    claimed = _claim(session, token, wanted, [rid for rid, _, _ in retries])
+    if moved:
+        # After the claims are committed: a sweep that stops in between judges these again.
+        session.execute(update(Deadline).execution_options(synchronize_session=False), moved)
+        session.commit()
+    for reminder in claimed:
         item = by_id[reminder.deadline_id]
         if reminder.status == ReminderStatus.SKIPPED:
             report.skipped.append(item.line(reminder.slot))

@@ -4,10 +4,10 @@ import csv
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from zipfile import BadZipFile
 
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
+from python_calamine import CalamineError, CalamineWorkbook
+
+from zwgk.workbooks import cell_text, sheet_rows
 
 
 class TableError(ValueError):
@@ -63,10 +63,11 @@ def _csv_rows(path: Path) -> Iterator[list[str]]:
 
 def _xlsx_rows(path: Path) -> tuple[str, list[list[str]]]:
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except (BadZipFile, InvalidFileException, KeyError, OSError) as exc:
+        workbook = CalamineWorkbook.from_path(str(path))
+        title = workbook.sheet_names[0]
+        rows = [[cell_text(v) for v in row] for row in sheet_rows(workbook, title)]
+    except (CalamineError, IndexError, OSError) as exc:
         raise TableError(f"{path.name}: 不是有效的 .xlsx 文件 (not a valid .xlsx: {exc})") from None
-    sheet = workbook.worksheets[0]
-    rows = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
     workbook.close()
-    return sheet.title, rows
+    return title, rows
+

@@ -7,19 +7,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from io import BytesIO
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 from xml.sax.saxutils import escape
-from zipfile import ZIP_DEFLATED, BadZipFile, ZipFile
+from zipfile import ZIP_DEFLATED, ZipFile
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Protection, Side
-from openpyxl.styles.cell_style import StyleArray
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
-from openpyxl.worksheet.worksheet import Worksheet
+from python_calamine import CalamineError, CalamineWorkbook
 from sqlmodel import Session, select
+from xlsxwriter import Workbook
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
 
 from models.catalog import Criterion, CriterionKind
 from models.cycle import scheme_points
@@ -31,33 +27,33 @@ SELF_CHECK_KIND = "self-check-form"
 SCORE_WORKBOOK_KIND = "score-workbook"
 KIND_LABELS = {SELF_CHECK_KIND: "自查评分表", SCORE_WORKBOOK_KIND: "考核评分工作簿"}
 
-_THIN = Side(style="thin", color="999999")
-_BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_WRAP = Alignment(wrap_text=True, vertical="center")
-# Named styles, registered once per workbook: assigning one to a cell is a lookup, where
-# setting font, fill and border one by one costs openpyxl a hash of each per cell.
 HEADER, CELL, TEXT, INPUT, TITLE, NOTE, BOLD = "zwgk表头", "zwgk单元格", "zwgk文字", "zwgk填写", "zwgk标题", "zwgk说明", "zwgk加粗"
+_BOX = {"border": 1, "border_color": "#999999"}
+_STYLES: dict[str, dict[str, Any]] = {
+    HEADER: {"bold": True, "bg_color": "#DDEBF7", **_BOX, "text_wrap": True, "valign": "vcenter", "align": "center"},
+    CELL: {**_BOX, "valign": "vcenter"},
+    TEXT: {**_BOX, "text_wrap": True, "valign": "vcenter"},
+    # The only cells a unit or the group fills: unlocked under the sheet's protection.
+    INPUT: {**_BOX, "text_wrap": True, "valign": "vcenter", "bg_color": "#FFF2CC", "locked": False,
+            "num_format": "0.0"},
+    TITLE: {"bold": True, "font_size": 14, "align": "center"},
+    NOTE: {"text_wrap": True, "valign": "vcenter"},
+    BOLD: {"bold": True},
+}
 
 
-def add_styles(workbook: Workbook) -> dict[str, StyleArray]:
-    """Register the named styles the forms use on ``workbook``; their style arrays by name, for
-    ``styled``."""
-    unlocked = Protection(locked=False)
-    arrays = {}
-    for style in (
-        NamedStyle(HEADER, font=Font(bold=True), fill=PatternFill("solid", fgColor="DDEBF7"), border=_BOX,
-                   alignment=Alignment(wrap_text=True, vertical="center", horizontal="center")),
-        NamedStyle(CELL, border=_BOX, alignment=Alignment(vertical="center")),
-        NamedStyle(TEXT, border=_BOX, alignment=_WRAP),
-        NamedStyle(INPUT, border=_BOX, alignment=_WRAP, fill=PatternFill("solid", fgColor="FFF2CC"),
-                   protection=unlocked, number_format="0.0"),
-        NamedStyle(TITLE, font=Font(bold=True, size=14), alignment=Alignment(horizontal="center")),
-        NamedStyle(NOTE, alignment=_WRAP),
-        NamedStyle(BOLD, font=Font(bold=True)),
-    ):
-        workbook.add_named_style(style)
-        arrays[style.name] = style.as_tuple()
-    return arrays
+def new_workbook(target: Path | BinaryIO, *, streaming: bool = False) -> Workbook:
+    """An xlsxwriter workbook writing to ``target``. Texts are always texts (a finding that starts
+    with "=" or "http" stays a text). ``streaming`` writes each sheet's rows to a temporary file
+    as they are added (rows in order), so memory stays flat however many sheets there are."""
+    return Workbook(str(target) if isinstance(target, Path) else target, {"strings_to_formulas": False, "strings_to_urls": False,
+                             "strings_to_numbers": False, "constant_memory": streaming,
+                             "in_memory": isinstance(target, BytesIO)})
+
+
+def add_styles(workbook: Workbook) -> dict[str, Format]:
+    """The formats the forms use, by name, registered on ``workbook``."""
+    return {name: workbook.add_format(properties) for name, properties in _STYLES.items()}
 
 
 @dataclass(frozen=True)
@@ -151,18 +147,28 @@ def file_sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def template_parts(workbook: Workbook) -> dict[str, bytes]:
-    """The parts of ``workbook`` saved as .xlsx, for ``save_filled`` to write copies of it."""
+def template_parts(build: Callable[[Workbook], None], *, lock_structure: bool = False) -> dict[str, bytes]:
+    """The parts of the .xlsx that ``build`` makes of a new workbook, for ``save_filled`` to write
+    copies of it. ``lock_structure`` protects the workbook's structure (no sheet added, deleted,
+    renamed or unhidden), which xlsxwriter cannot set: the element goes into workbook.xml here."""
     buffer = BytesIO()
-    workbook.save(buffer)
+    workbook = new_workbook(buffer)
+    build(workbook)
+    workbook.close()
     with ZipFile(buffer) as archive:
-        return {name: archive.read(name) for name in archive.namelist()}
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    if lock_structure:
+        # The schema puts workbookProtection right after workbookPr, which xlsxwriter always writes.
+        head, pr, tail = parts["xl/workbook.xml"].partition(b"<workbookPr")
+        end = tail.index(b"/>") + 2
+        parts["xl/workbook.xml"] = head + pr + tail[:end] + b'<workbookProtection lockStructure="1"/>' + tail[end:]
+    return parts
 
 
 def save_filled(parts: dict[str, bytes], path: Path, values: dict[str, str]) -> None:
     """Write the saved workbook ``parts`` to ``path`` with each placeholder text in ``values``
-    replaced wherever it occurs in the XML (openpyxl writes texts inline): a copy differing only
-    in its texts costs no cell writing or styling again."""
+    replaced wherever it occurs in the XML (the shared strings): a copy differing only in its
+    texts costs no cell writing or styling again."""
     marks = [(placeholder.encode("utf-8"), escape(text).encode("utf-8")) for placeholder, text in values.items()]
     with ZipFile(path, "w", ZIP_DEFLATED) as archive:
         for name, data in parts.items():
@@ -174,12 +180,12 @@ def save_filled(parts: dict[str, bytes], path: Path, values: dict[str, str]) -> 
 
 def write_identity(workbook: Workbook, kind: str, year: int, entries: list[tuple[str, str, str]]) -> None:
     """Add the hidden identification sheet: the kind and year, then (sheet, unit, checksum) rows."""
-    sheet = workbook.create_sheet(ID_SHEET)
-    sheet.append([kind, year])
-    for entry in entries:
-        sheet.append(list(entry))
-    sheet.sheet_state = "veryHidden"  # not even listed under Unhide in Excel/WPS
-    sheet.protection.sheet = True
+    sheet = workbook.add_worksheet(ID_SHEET)
+    sheet.write_row(0, 0, [kind, year])
+    for row, entry in enumerate(entries, start=1):
+        sheet.write_row(row, 0, entry)
+    sheet.very_hidden()  # not even listed under Unhide in Excel/WPS
+    sheet.protect()
 
 
 @dataclass(frozen=True)
@@ -191,29 +197,51 @@ class Identity:
     entries: dict[str, tuple[str, str]]  # sheet title → (unit name, checksum)
 
 
-def read_identity(workbook: Workbook) -> Identity | None:
+def read_identity(workbook: CalamineWorkbook) -> Identity | None:
     """The identification of a workbook written by zwgk, or None when it has none."""
-    if ID_SHEET not in workbook.sheetnames:
+    if ID_SHEET not in workbook.sheet_names:
         return None
-    rows = [[("" if v is None else str(v)) for v in r] for r in workbook[ID_SHEET].iter_rows(values_only=True)]
-    if not rows or len(rows[0]) < 2:
+    rows = [[cell_text(v) for v in r] for r in sheet_rows(workbook, ID_SHEET, 3)]
+    if not rows or not rows[0][1]:
         return None
     year = int(rows[0][1]) if rows[0][1].isdigit() else None
-    entries = {r[0]: (r[1], r[2]) for r in rows[1:] if len(r) >= 3}
+    entries = {r[0]: (r[1], r[2]) for r in rows[1:] if r[0]}
     return Identity(kind=rows[0][0], year=year, entries=entries)
 
 
-def open_workbook(path: Path) -> tuple[Workbook | None, Problem | None]:
-    """Open an .xlsx read-only for import, or say in Chinese why it cannot be opened."""
+NOT_XLSX = "不是有效的 .xlsx 文件，请用 Excel/WPS 另存为 .xlsx 后重新导入 (not a valid .xlsx file)"
+
+
+def open_workbook(path: Path) -> tuple[CalamineWorkbook | None, Problem | None]:
+    """Open an .xlsx for import (python-calamine: values only, sheets read on demand), or say in
+    Chinese why it cannot be opened."""
     name = path.name
     if not path.is_file():
         return None, Problem(name, "文件不存在 (file not found)")
     if path.stat().st_size == 0:
         return None, Problem(name, "文件为空 (empty file)")
     try:
-        return load_workbook(path, read_only=True, data_only=True), None
-    except (BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
-        return None, Problem(name, "不是有效的 .xlsx 文件，请用 Excel/WPS 另存为 .xlsx 后重新导入 (not a valid .xlsx file)")
+        return CalamineWorkbook.from_path(str(path)), None
+    except (CalamineError, OSError, ValueError):
+        return None, Problem(name, NOT_XLSX)
+
+
+def sheet_rows(workbook: CalamineWorkbook, title: str, width: int | None = None) -> list[tuple[object, ...]]:
+    """The rows of sheet ``title`` from row 1, ``width`` cells each (default: as wide as the
+    sheet): blanks as None and whole numbers as int (calamine reads every number as a float),
+    the rest as read. Raises CalamineError when the sheet's XML cannot be read."""
+    sheet = workbook.get_sheet_by_name(title)
+    width = sheet.total_width if width is None else width
+    return [tuple(_value(v) for v in row[:width]) + (None,) * (width - len(row))
+            for row in sheet.to_python(skip_empty_area=False)]
+
+
+def _value(value: object) -> object:
+    if value == "":
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
 
 
 def cell_text(value: object) -> str:
@@ -277,26 +305,14 @@ def printed_problems(line: CriterionLine, cells: dict[str, tuple[str, object]], 
     return found
 
 
-def style_row(sheet: Worksheet, row: int, styles: list[str]) -> None:
-    """Give the cells of ``row`` the named ``styles``, from column A on."""
-    for col, style in enumerate(styles, start=1):
-        sheet.cell(row=row, column=col).style = style
-
-
-def styled(sheet: WriteOnlyWorksheet, values: Sequence[object], styles: Sequence[StyleArray]) -> list[WriteOnlyCell]:
-    """A row for ``sheet.append`` in write-only mode: ``values`` (blanks after them) with
-    ``styles`` (arrays from ``add_styles``), from column A on."""
-    cells = []
+def write_styled(sheet: Worksheet, row: int, values: Sequence[object], styles: Sequence[Format]) -> None:
+    """Write ``values`` into ``row`` (0-based) from column A on with ``styles`` (blanks after the
+    values keep their style)."""
     for col, style in enumerate(styles):
-        cell = WriteOnlyCell(sheet, values[col] if col < len(values) else None)
-        # Shared, never changed: the writer only reads it. Assigning the style by name would
-        # look it up and copy it for every cell.
-        cell._style = style
-        cells.append(cell)
-    return cells
+        sheet.write(row, col, values[col] if col < len(values) else None, style)
 
 
-def set_widths(sheet: Worksheet | WriteOnlyWorksheet, widths: list[float]) -> None:
+def set_widths(sheet: Worksheet, widths: list[float]) -> None:
     """Column widths from column A on."""
-    for col, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(col)].width = width
+    for col, width in enumerate(widths):
+        sheet.set_column(col, col, width)

@@ -18,6 +18,7 @@ from zwgk.db import get_engine, init_schema
 from zwgk.procedure import start_cycle
 from zwgk.roster import load_demo
 from zwgk.scripted import fill_self_check_form
+from zwgk import selfcheck
 from zwgk.selfcheck import FIRST_ROW, SHEET, form_path, import_self_checks, write_self_check_forms
 from zwgk.workbooks import ID_SHEET, regular_criteria
 
@@ -221,4 +222,16 @@ def test_form_of_another_year_is_refused(session: Session, demo_cycle: Cycle, tm
     before = _snapshot(session)
     report = import_self_checks(session, year=2025, files=[path], received_on=DAY)
     assert [p.message for p in report.problems] == ["这是 2026 年度的自查评分表，不能导入 2025 年度"]
+    assert _snapshot(session) == before
+
+
+def test_forms_already_staged_are_rolled_back_when_a_later_file_is_refused(
+        session: Session, demo_cycle: Cycle, forms: Path, filled: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(selfcheck, "STAGE_EVERY", 1)  # the good form is written before the bad one is read
+    good = form_path(forms, 2025, "云雾镇（演示）")
+    fill_self_check_form(good, _points(session, demo_cycle, Category.TOWNSHIP))
+    _edit("G5", "满分")(session, filled)
+    before = _snapshot(session)
+    report = import_self_checks(session, year=2025, files=[good, filled], received_on=DAY)
+    assert not report.ok and report.stored == [] and [p.file for p in report.problems] == [filled.name]
     assert _snapshot(session) == before

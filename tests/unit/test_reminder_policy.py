@@ -7,6 +7,7 @@ import pytest
 from models.calendar import WorkCalendar
 from models.reminders import (
     current_slot,
+    next_action_on,
     schedule,
     slot_label,
     slot_names,
@@ -124,3 +125,23 @@ def test_slot_labels_are_chinese() -> None:
         "逾期第1次催办", "逾期第2次催办", "逾期第3次催办", "督办"]
     with pytest.raises(ValueError):
         slot_label("whenever")
+
+
+@pytest.mark.parametrize("start, days", [("2025-09-19", 10), ("2026-01-30", 15), ("2026-02-10", 2)])
+def test_current_slot_changes_exactly_on_the_stored_next_action_day(start: str, days: int) -> None:
+    due = CAL.add_workdays(d(start), days)
+    day, current = d(start), None
+    expected = next_action_on(current=None, due_on=due, policy=DEFAULT, calendar=CAL, period=days)
+    while expected is not None:
+        day += ONE_DAY
+        slot = current_slot(due_on=due, today=day, policy=DEFAULT, calendar=CAL, period=days)
+        assert (slot != current) == (day == expected), (day, slot, expected)
+        if slot != current:
+            current = slot
+            expected = next_action_on(current=slot, due_on=due, policy=DEFAULT, calendar=CAL, period=days)
+    assert current == "escalation"
+
+
+def test_next_action_beyond_the_covered_years_is_new_year_of_the_first_uncovered_one() -> None:
+    due = d("2026-12-30")
+    assert next_action_on(current="due", due_on=due, policy=DEFAULT, calendar=CAL, period=10) == d("2027-01-01")
