@@ -22,6 +22,7 @@ from models.cycle import get_cycle
 from models.deadlines import Deadline, DeadlineKind, DeadlineState
 from models.scoring import ZERO
 from models.units import CATEGORY_LABELS, Category, Unit
+from zwgk.district import district_profile
 from zwgk.documents.filenames import join_name
 from zwgk.lookup import assessed_units
 from zwgk.workbooks import (
@@ -93,6 +94,7 @@ def write_self_check_forms(session: Session, *, year: int, out_dir: Path) -> lis
     # unit with its texts put in: the styled criteria table is built and written once.
     templates: dict[Category, dict[str, bytes]] = {}
     paths = []
+    office = district_profile(session).organ("office").name
     for _, unit in assessed_units(session, cycle.id).values():
         if unit.category not in templates:
             templates[unit.category] = template_parts(
@@ -104,7 +106,7 @@ def write_self_check_forms(session: Session, *, year: int, out_dir: Path) -> lis
         save_filled(templates[unit.category], path, {
             _UNIT: unit.name,
             _NOTE: (f"填表说明：请逐项填写“自评分”（0 至该项分值之间的数字，最多一位小数）和“自评说明及佐证材料”，"
-                    f"不要改动其他内容，{deadline}将本表（.xlsx）连同书面自查材料报送区政务公开办。"),
+                    f"不要改动其他内容，{deadline}将本表（.xlsx）连同书面自查材料报送{office}。"),
             _CHECKSUM: criteria_checksum(year, unit.name, lines[unit.category])})
         paths.append(path)
     return paths
