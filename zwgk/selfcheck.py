@@ -5,7 +5,7 @@ criteria as printed), and its criteria cells are locked, so an import can tell a
 another unit or year, or one whose criteria were edited.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -72,8 +72,10 @@ def form_path(out_dir: Path, year: int, unit_name: str) -> Path:
     return out_dir / join_name(f"{year}年度政务公开工作自查评分表", unit_name, suffix=".xlsx")
 
 
-def write_self_check_forms(session: Session, *, year: int, out_dir: Path) -> list[Path]:
-    """Write one pre-filled self-check form per unit assessed in ``year`` (overwrites; idempotent).
+def write_self_check_forms(session: Session, *, year: int, out_dir: Path,
+                           unit_ids: Collection[int] | None = None) -> list[Path]:
+    """Write one pre-filled self-check form per unit assessed in ``year`` (or per unit of
+    ``unit_ids``; overwrites; idempotent).
 
     The criteria, their points and the unit are filled in and locked; the self-score and
     explanation columns are left for the unit.
@@ -92,6 +94,8 @@ def write_self_check_forms(session: Session, *, year: int, out_dir: Path) -> lis
     templates: dict[Category, dict[str, bytes]] = {}
     paths = []
     for _, unit in assessed_units(session, cycle.id).values():
+        if unit_ids is not None and unit.id not in unit_ids:
+            continue
         if unit.category not in templates:
             templates[unit.category] = template_parts(_template(year, unit.category, lines[unit.category]))
         due_on = due.get(unit.id)
@@ -161,9 +165,11 @@ class _Context:
     year: int
     units: dict[str, tuple[Assessment, Unit]]
     lines: dict[Category, list[CriterionLine]]
+    only_unit: str | None = None
 
 
-def import_self_checks(session: Session, *, year: int, files: list[Path], received_on: date) -> ImportReport:
+def import_self_checks(session: Session, *, year: int, files: list[Path], received_on: date,
+                       only_unit: str | None = None) -> ImportReport:
     """Read filled self-check forms and store them, all or nothing.
 
     Every file is checked first; if any has a problem, nothing is written and the report lists
@@ -171,10 +177,12 @@ def import_self_checks(session: Session, *, year: int, files: list[Path], receiv
     total and SHA-256 are stored, the receipt date and lateness against the unit's self-check
     deadline recorded, and the deadline marked met. A file already stored (same SHA-256) changes
     nothing; a corrected file replaces the unit's self-scores but keeps its first receipt date.
+    With ``only_unit`` (a unit sending its own form) a form of any other unit is a problem.
     """
     cycle = get_cycle(session, year)
     assert cycle.id is not None
-    context = _Context(year=year, units=assessed_units(session, cycle.id), lines=regular_criteria(session, cycle.id))
+    context = _Context(year=year, units=assessed_units(session, cycle.id), lines=regular_criteria(session, cycle.id),
+                       only_unit=only_unit)
     forms: dict[str, _Form] = {}
     problems: list[Problem] = []
     for path in files:
@@ -214,6 +222,8 @@ def _parse_form(path: Path, workbook: Workbook, context: _Context) -> tuple[_For
     [(sheet_name, (unit_name, checksum))] = identity.entries.items()
     if unit_name not in context.units:
         return None, [Problem(name, f"单位“{unit_name}”不是 {context.year} 年度被考核单位，不能导入")]
+    if context.only_unit is not None and unit_name != context.only_unit:
+        return None, [Problem(name, f"这是“{unit_name}”的自查评分表，这里只能报送“{context.only_unit}”的")]
     if sheet_name not in workbook.sheetnames:
         return None, [Problem(name, f"缺少工作表“{sheet_name}”", sheet=sheet_name)]
     assessment, unit = context.units[unit_name]
