@@ -18,7 +18,7 @@ from zwgk.settings import get_settings
 from zwgk.web.app import create_app
 
 PASSWORD = "correct-horse-1"
-LEADER, OFFICE, ASSESSOR = "张明远", "王晓岚", "考核员甲"
+LEADER, OFFICE, ASSESSOR = "张明远", "刘静怡", "考核员甲"  # 刘静怡: office staff only
 # login → (person, unit name)
 ACCOUNTS = {"leader": (LEADER, None), "office": (OFFICE, None), "assessor": (ASSESSOR, None),
             "unit1": (None, "青岚镇（演示）"), "unit2": (None, "云雾镇（演示）")}

@@ -73,7 +73,7 @@ def test_nine_wrong_then_right_logs_in_and_the_count_starts_again(client: TestCl
 
 
 def test_one_time_password_must_be_changed_first(client: TestClient, workbench: Session) -> None:
-    _account, one_time = accounts.create_account(workbench, login="newcomer", person="刘静怡", actor="测试")
+    _account, one_time = accounts.create_account(workbench, login="newcomer", person="陈思源", actor="测试")
     assert one_time
     token = csrf_of(client.get("/login").text)
     response = client.post("/login", data={"username": "newcomer", "password": one_time, "csrf_token": token})
