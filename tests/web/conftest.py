@@ -1,10 +1,16 @@
 """The workbench on a test database: the demo district, its 2025 cycle and one account per role."""
 
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
+# As zwgk.cli sets them for `zwgk web` (before Prefect reads its settings): the gate tests run
+# flows on Prefect's temporary server, whose first start takes long on a busy machine.
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+
+import pytest  # noqa: E402
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
