@@ -4,6 +4,7 @@ Imports neither prefect nor docx. Importing this package registers every table.
 """
 
 from models import (  # noqa: F401
+    accounts,
     assessment,
     audit,
     calendar,
@@ -14,4 +15,5 @@ from models import (  # noqa: F401
     documents,
     rectification,
     units,
+    uploads,
 )

@@ -2,6 +2,7 @@
 
 import os
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -27,7 +28,8 @@ from zwgk import runs
 from zwgk import status as cycle_status
 from zwgk.gates import GATE_LABELS, Decision
 from zwgk.settings import get_settings
-from zwgk.cli_common import AsJson, Db, Today, console, err, open_session, print_json, use_database
+from zwgk.cli_common import AsJson, Db, Today, console, date_option, err, open_session, print_json, use_database
+from zwgk.commands.accounts import accounts_app
 from zwgk.commands.deadlines import calendar_app, rectification_app
 from zwgk.commands.deadlines import sweep as sweep_command
 from zwgk.commands.documents import app as documents_app
@@ -61,6 +63,7 @@ app.add_typer(people_app, name="people")
 app.add_typer(district_app, name="district")
 app.add_typer(cycle_app, name="cycle")
 app.add_typer(audit_app, name="audit")
+app.add_typer(accounts_app, name="accounts")
 app.add_typer(calendar_app, name="calendar")
 app.add_typer(documents_app, name="documents")
 app.add_typer(self_check_app, name="self-check", result_callback=lambda *_, **__: wake())
@@ -219,16 +222,37 @@ def approve(
     print_run(info)
 
 
+WebPort = Annotated[int, typer.Option("--web-port", help="工作台端口")]
+
+
+@app.command()
+def web(
+    host: Annotated[str, typer.Option("--host", help="监听地址（默认仅本机）")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="端口")] = 8040,
+    today: Annotated[date | None, date_option("工作台按此日期办理（演示、补办；默认今天）", "--today")] = None,
+    db: Db = None,
+) -> None:
+    """启动工作台（浏览器访问，各人以本人账户登录办理）/ serve the workbench."""
+    import uvicorn
+
+    from zwgk.web.app import create_app
+
+    use_database(db)
+    console.print(f"工作台：http://{host}:{port}/ （Ctrl-C 停止）", markup=False)
+    uvicorn.run(create_app(today=today), host=host, port=port, log_level="warning")
+
+
 @app.command()
 def serve(
     port: Annotated[int, typer.Option(help="本机 Prefect 服务器端口（仅在未设置 PREFECT_API_URL 时启动）")] = 4200,
+    web_port: WebPort = 8040,
     db: Db = None,
 ) -> None:
-    """启动本机 Prefect 服务器和三个部署（年度考核、催办、整改督办），Ctrl-C 停止 / serve everything."""
+    """启动本机 Prefect 服务器、三个部署（年度考核、催办、整改督办）和工作台，Ctrl-C 停止 / serve everything."""
     from zwgk.serve import run
 
     use_database(db)  # the serving process and the runs it starts inherit it
-    raise typer.Exit(run(port))
+    raise typer.Exit(run(port, web_port))
 
 
 @app.command()

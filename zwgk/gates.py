@@ -9,6 +9,7 @@ from models.assessment import Assessment
 from models.cycle import Cycle, Gate, GateDecision, transition
 from models.stages import Stage
 from models.units import Member
+from zwgk.permissions import Action, Actor, may
 
 GATE_STAGE: dict[Gate, Stage] = {
     Gate.SCHEME: Stage.DRAFT,
@@ -57,11 +58,10 @@ def check_decision(session: Session, cycle: Cycle, decision: Decision) -> Stage:
             f"不能对该环节作出决定 (the cycle is not waiting at gate {gate.value})"
         )
     member = session.exec(select(Member).where(Member.name == decision.by)).first()
-    if gate is Gate.OFFICE_REVIEW:
-        if member is None or not member.office_staff:
+    if member is None or not may(Actor.of_member(member), Action.DECIDE, gate):
+        if gate is Gate.OFFICE_REVIEW:
             raise GateRefused(f"{decision.by} 不是领导小组办公室工作人员，不能审核考核结果 "
                               f"({decision.by} is not office staff)")
-    elif member is None or not member.leading_group_role:
         raise GateRefused(f"{decision.by} 不在领导小组名单中，不能审定 "
                           f"({decision.by} is not on the leading-group roster)")
     if decision.decision == "approve":

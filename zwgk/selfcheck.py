@@ -5,7 +5,7 @@ criteria as printed), and its criteria cells are locked, so an import can tell a
 another unit or year, or one whose criteria were edited.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -75,8 +75,10 @@ def form_path(out_dir: Path, year: int, unit_name: str) -> Path:
     return out_dir / join_name(f"{year}年度政务公开工作自查评分表", unit_name, suffix=".xlsx")
 
 
-def write_self_check_forms(session: Session, *, year: int, out_dir: Path) -> list[Path]:
-    """Write one pre-filled self-check form per unit assessed in ``year`` (overwrites; idempotent).
+def write_self_check_forms(session: Session, *, year: int, out_dir: Path,
+                           unit_ids: Collection[int] | None = None) -> list[Path]:
+    """Write one pre-filled self-check form per unit assessed in ``year`` (or per unit of
+    ``unit_ids``; overwrites; idempotent).
 
     The criteria, their points and the unit are filled in and locked; the self-score and
     explanation columns are left for the unit.
@@ -96,6 +98,8 @@ def write_self_check_forms(session: Session, *, year: int, out_dir: Path) -> lis
     paths = []
     office = district_profile(session).organ("office").name
     for _, unit in assessed_units(session, cycle.id).values():
+        if unit_ids is not None and unit.id not in unit_ids:
+            continue
         if unit.category not in templates:
             templates[unit.category] = template_parts(
                 partial(_template, year=year, category=unit.category, lines=lines[unit.category]),
@@ -158,13 +162,15 @@ class _Context:
     year: int
     units: dict[str, tuple[int, Category]]  # unit name → its assessment id and category
     lines: dict[Category, list[CriterionLine]]
+    only_unit: str | None = None
 
 
 #: Forms staged in the database per batch of statements while the files are still being read.
 STAGE_EVERY = 100
 
 
-def import_self_checks(session: Session, *, year: int, files: list[Path], received_on: date) -> ImportReport:
+def import_self_checks(session: Session, *, year: int, files: list[Path], received_on: date,
+                       only_unit: str | None = None) -> ImportReport:
     """Read filled self-check forms and store them, all or nothing.
 
     Every file is checked; if any has a problem, nothing is written and the report lists every
@@ -176,6 +182,8 @@ def import_self_checks(session: Session, *, year: int, files: list[Path], receiv
     Memory does not grow with the batch: files are read one at a time, and the figures of the
     valid ones are written every ``STAGE_EVERY`` forms inside one transaction, committed at the
     end only when no file had a problem (rolled back otherwise).
+
+    With ``only_unit`` (a unit sending its own form) a form of any other unit is a problem.
     """
     cycle = get_cycle(session, year)
     assert cycle.id is not None
@@ -183,7 +191,7 @@ def import_self_checks(session: Session, *, year: int, files: list[Path], receiv
         select(Unit.name, Assessment.id, Unit.category).join(Unit, Unit.id == Assessment.unit_id)  # type: ignore[arg-type]
         .where(Assessment.cycle_id == cycle.id)).all()
     context = _Context(year=year, units={name: (aid, category) for name, aid, category in units},
-                       lines=regular_criteria(session, cycle.id))
+                       lines=regular_criteria(session, cycle.id), only_unit=only_unit)
     seen: dict[str, tuple[str, str]] = {}  # unit → (file, SHA-256) of its first form in the batch
     problems: list[Problem] = []
     report = ImportReport()
@@ -240,6 +248,8 @@ def _parse_form(path: Path, workbook: CalamineWorkbook, context: _Context) -> tu
     [(sheet_name, (unit_name, checksum))] = identity.entries.items()
     if unit_name not in context.units:
         return None, [Problem(name, f"单位“{unit_name}”不是 {context.year} 年度被考核单位，不能导入")]
+    if context.only_unit is not None and unit_name != context.only_unit:
+        return None, [Problem(name, f"这是“{unit_name}”的自查评分表，这里只能报送“{context.only_unit}”的")]
     if sheet_name not in workbook.sheet_names:
         return None, [Problem(name, f"缺少工作表“{sheet_name}”", sheet=sheet_name)]
     assessment_id, category = context.units[unit_name]

@@ -62,8 +62,9 @@ def wait_for_server(api_url: str, timeout: float = 90.0) -> None:
     raise RuntimeError(f"Prefect 服务器 {api_url} 在 {timeout:.0f} 秒内未就绪 (server not ready)")
 
 
-def run(port: int = 4200) -> int:
-    """Start the server (if needed) and the serving process; stop both on Ctrl-C."""
+def run(port: int = 4200, web_port: int = 8040) -> int:
+    """Start the server (if needed), the serving process and the workbench on loopback; stop
+    them all on Ctrl-C."""
     env = dict(os.environ, PREFECT_SERVER_ANALYTICS_ENABLED="false", PREFECT_LOGGING_LEVEL="INFO")
     children: list[subprocess.Popen[bytes]] = []
     if not env.get("PREFECT_API_URL"):
@@ -75,7 +76,11 @@ def run(port: int = 4200) -> int:
     children.append(subprocess.Popen([sys.executable, "-c",
                                       "from zwgk.serve import serve_deployments; serve_deployments()"],
                                      env=env, cwd=REPO_ROOT))
-    print(f"zwgk 已启动：Prefect API {env['PREFECT_API_URL']}，按 Ctrl-C 停止。", flush=True)
+    children.append(subprocess.Popen([sys.executable, "-c", "from zwgk.cli import main; main()",
+                                      "web", "--port", str(web_port)],
+                                     env=env, cwd=REPO_ROOT))
+    print(f"zwgk 已启动：Prefect API {env['PREFECT_API_URL']}，工作台 http://127.0.0.1:{web_port}/，"
+          "按 Ctrl-C 停止。", flush=True)
     try:
         while all(child.poll() is None for child in children):
             time.sleep(0.5)

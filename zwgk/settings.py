@@ -23,6 +23,8 @@ class Settings(BaseSettings):
     smtp_password: str | None = None
     smtp_starttls: bool = False
     smtp_from: str = "zwgk@localhost"
+    secret_key: str | None = Field(default=None, description="signs workbench sessions; else one kept in the database")
+    upload_max_mb: int = Field(default=20, description="largest file the workbench accepts, in MB")
 
 
 @lru_cache(maxsize=1)

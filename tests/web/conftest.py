@@ -1,0 +1,83 @@
+"""The workbench on a test database: the demo district, its 2025 cycle and one account per role."""
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+# As zwgk.cli sets them for `zwgk web` (before Prefect reads its settings): the gate tests run
+# flows on Prefect's temporary server, whose first start takes long on a busy machine.
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+
+import pytest  # noqa: E402
+from fastapi.testclient import TestClient
+from sqlmodel import Session, select
+
+from models.cycle import Cycle, transition
+from models.stages import Stage
+from models.units import Member, Unit
+from zwgk.accounts import create_account
+from zwgk.cli_common import use_database
+from zwgk.db import get_engine
+from zwgk.settings import get_settings
+from zwgk.web.app import create_app
+
+PASSWORD = "correct-horse-1"
+LEADER, OFFICE, ASSESSOR = "张明远", "刘静怡", "考核员甲"  # 刘静怡: office staff only
+# login → (person, unit name)
+ACCOUNTS = {"leader": (LEADER, None), "office": (OFFICE, None), "assessor": (ASSESSOR, None),
+            "unit1": (None, "青岚镇（演示）"), "unit2": (None, "云雾镇（演示）")}
+
+
+@pytest.fixture
+def workbench(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, db_url: str, session: Session,
+              demo_cycle: Cycle) -> Iterator[Session]:
+    """The demo district with its 2025 cycle (draft), an assessor who is nothing else, and the
+    accounts of ACCOUNTS, all with PASSWORD; this process's settings point at them."""
+    monkeypatch.setenv("ZWGK_OUT_DIR", str(tmp_path / "out"))
+    monkeypatch.setenv("ZWGK_SECRET_KEY", "test-secret")
+    get_settings.cache_clear()
+    get_engine.cache_clear()
+    use_database(db_url)
+    session.add(Member(name=ASSESSOR, from_unit="区司法局（演示）", assessor=True))
+    session.commit()
+    for login, (person, unit) in ACCOUNTS.items():
+        create_account(session, login=login, person=person, unit=unit, password=PASSWORD, actor="测试")
+    yield session
+    get_settings.cache_clear()
+    get_engine.cache_clear()
+
+
+@pytest.fixture
+def client(workbench: Session) -> TestClient:
+    """A browser without a session (acts as of 2026-01-08, in the demo's self-check time)."""
+    from datetime import date
+
+    return TestClient(create_app(today=date(2026, 1, 8)), follow_redirects=False)
+
+
+def csrf_of(html: str) -> str:
+    """The CSRF token of the first form on a page."""
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, html[:500]
+    return match.group(1)
+
+
+def log_in(client: TestClient, login: str, password: str = PASSWORD) -> str:
+    """Log ``client`` in; the CSRF token of the new session."""
+    token = csrf_of(client.get("/login").text)
+    response = client.post("/login", data={"username": login, "password": password, "csrf_token": token})
+    assert response.status_code == 303, response.text
+    return csrf_of(client.get("/password").text)
+
+
+def unit_id(session: Session, name: str) -> int:
+    return session.exec(select(Unit.id).where(Unit.name == name)).one()  # type: ignore[return-value]
+
+
+def open_self_check(session: Session, cycle: Cycle) -> None:
+    """Move the cycle to the self-check stage without running the flow (no documents)."""
+    assert cycle.id is not None
+    transition(session=session, cycle_id=cycle.id, to=Stage.SCHEME_APPROVED, actor="测试")
+    transition(session=session, cycle_id=cycle.id, to=Stage.SELF_CHECK, actor="测试")

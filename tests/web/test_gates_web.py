@@ -1,0 +1,48 @@
+"""A leading-group member's decision on the workbench runs the cycle on, as `zwgk approve` does."""
+
+from datetime import date
+
+from fastapi.testclient import TestClient
+from sqlmodel import Session, select
+from typer.testing import CliRunner
+
+from models.accounts import Account
+from models.cycle import Cycle, GateDecision
+from models.stages import Stage
+from tests.web.conftest import LEADER, csrf_of, log_in
+from zwgk.cli import app
+
+
+def test_leader_approves_the_scheme_on_the_web_and_the_cycle_opens_self_checks(
+        client: TestClient, workbench: Session) -> None:
+    token = log_in(client, "leader")
+    page = client.get("/cycles/2025/gates/scheme")
+    assert page.status_code == 200 and 'name="decision"' in page.text and "return_to" not in page.text
+    response = client.post("/cycles/2025/gates/scheme",
+                           data={"decision": "approve", "comment": "同意印发", "csrf_token": token})
+    assert response.status_code == 303, response.text
+    workbench.expire_all()
+    cycle = workbench.exec(select(Cycle)).one()
+    assert cycle.stage is Stage.SELF_CHECK
+    decision = workbench.exec(select(GateDecision)).one()
+    assert (decision.decided_by, decision.decision, decision.comment) == (LEADER, "approve", "同意印发")
+    dashboard = client.get("/cycles/2025").text
+    assert "单位自查" in dashboard and "考核实施方案" in dashboard
+    assert client.get("/cycles/2025/gates/scheme").text.count('name="decision"') == 0  # decided
+
+
+def test_accounts_commands(workbench: Session, db_url: str) -> None:
+    runner = CliRunner()
+    result = runner.invoke(app, ["accounts", "create", "zhang", "--person", LEADER, "--db", db_url])
+    assert result.exit_code == 0 and "一次性密码" in result.output
+    result = runner.invoke(app, ["accounts", "create", "town", "--unit", "青岚镇（演示）", "--password-stdin",
+                                 "--db", db_url], input="a-long-password\n")
+    assert result.exit_code == 0 and "一次性密码" not in result.output
+    result = runner.invoke(app, ["accounts", "create", "ghost", "--person", "查无此人", "--db", db_url])
+    assert result.exit_code != 0
+    assert runner.invoke(app, ["accounts", "disable", "town", "--db", db_url]).exit_code == 0
+    assert "一次性密码" in runner.invoke(app, ["accounts", "reset", "zhang", "--db", db_url]).output
+    listing = runner.invoke(app, ["accounts", "list", "--json", "--db", db_url]).output
+    assert '"login": "town"' in listing and '"disabled": true' in listing
+    workbench.expire_all()
+    assert workbench.exec(select(Account).where(Account.login == "zhang")).one().must_change_password

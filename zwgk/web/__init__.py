@@ -1,0 +1,1 @@
+"""The workbench (工作台): the procedure's people act in a browser, each under their own login."""

@@ -1,0 +1,57 @@
+"""The upload size limit, enforced before and while a request body streams in."""
+
+from typing import Any
+
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from zwgk.uploads import max_bytes, too_large_message
+
+# Room for the form's other fields and the multipart framing around one file.
+FORM_OVERHEAD = 64 * 1024
+
+
+class TooLarge(HTTPException):
+    """A request body over the limit (answered by the app's error page)."""
+
+    def __init__(self) -> None:
+        super().__init__(status_code=413, detail=too_large_message())
+
+
+class UploadLimit:
+    """Refuse a POST whose Content-Length is over the limit at once, and stop reading one that
+    turns out larger while it streams (a missing or false Content-Length)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST":
+            await self.app(scope, receive, send)
+            return
+        limit = max_bytes() + FORM_OVERHEAD
+        length = dict(scope["headers"]).get(b"content-length", b"")
+        if length.isdigit() and int(length) > limit:
+            await _refuse(send)
+            return
+        received = 0
+
+        async def limited() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise TooLarge()
+            return message
+
+        await self.app(scope, limited, send)
+
+
+async def _refuse(send: Any) -> None:
+    body = (f"<!doctype html><meta charset=utf-8><title>文件过大</title>"
+            f"<p>{too_large_message()}</p><p><a href=\"/\">返回工作台</a></p>").encode()
+    await send({"type": "http.response.start", "status": 413,
+                "headers": [(b"content-type", b"text/html; charset=utf-8"),
+                            (b"content-length", str(len(body)).encode()), (b"connection", b"close")]})
+    await send({"type": "http.response.body", "body": body})

@@ -1,0 +1,125 @@
+"""The cycle page, starting a cycle, a sweep preview, the register's files and the gates."""
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import FileResponse, RedirectResponse, Response
+from sqlmodel import Session
+
+from models.cycle import CycleNotFound, Gate, get_cycle
+from models.documents import IssuedDocument
+from models.stages import Stage
+from zwgk import overview, runs
+from zwgk.documents.register import document_path
+from zwgk.gates import RETURN_TO, Decision, GateRefused
+from zwgk.permissions import Action, may
+from zwgk.readiness import NotReady
+from zwgk.sweep import run_sweep
+from zwgk.web.auth import Caller, Refused, db_session, ensure, form_caller, page_caller
+from zwgk.web.render import page, today
+
+router = APIRouter()
+RETURN_CHOICES = {"office_review": Stage.OFFICE_REVIEW, "group_assessment": Stage.GROUP_ASSESSMENT}
+
+
+def _cycle_page(request: Request, caller: Caller, session: Session, year: int, *, status: int = 200,
+                **extra: object) -> Response:
+    try:
+        data = overview.cycle_overview(session, year)
+    except CycleNotFound:
+        if caller.actor.office:
+            return page(request, "cycle_new.html", caller, year=year, status=status, **extra)
+        raise Refused(404, f"{year} 年度考核尚未启动 (no cycle for {year})") from None
+    return page(request, "cycle.html", caller, year=year, data=data, status=status, **extra)
+
+
+@router.get("/cycles/{year}")
+def cycle_page(request: Request, year: int, caller: Caller = Depends(page_caller),
+               session: Session = Depends(db_session)) -> Response:
+    ensure(caller, Action.READ_DASHBOARD)
+    return _cycle_page(request, caller, session, year)
+
+
+@router.post("/cycles/{year}/start")
+def cycle_start(request: Request, year: int, caller: Caller = Depends(form_caller),
+                session: Session = Depends(db_session)) -> Response:
+    ensure(caller, Action.RUN_OFFICE)
+    try:
+        runs.start(year, today=today(request), started_by=caller.actor.name)
+    except NotReady as exc:
+        return _cycle_page(request, caller, session, year, status=422, error=str(exc))
+    return RedirectResponse(f"/cycles/{year}", status_code=303)
+
+
+@router.post("/cycles/{year}/sweep-preview")
+def sweep_preview(request: Request, year: int, caller: Caller = Depends(form_caller),
+                  session: Session = Depends(db_session)) -> Response:
+    ensure(caller, Action.RUN_OFFICE)
+    report = run_sweep(session, today=today(request), dry_run=True)
+    return page(request, "sweep.html", caller, year=year, report=report)
+
+
+@router.get("/cycles/{year}/public")
+def public_page(year: int, caller: Caller = Depends(page_caller)) -> Response:
+    ensure(caller, Action.READ_DASHBOARD)
+    path = overview.public_page(year)
+    if not path.is_file():
+        raise Refused(404, f"{year} 年度考核结果尚未公布 (not published yet)")
+    return FileResponse(path, media_type="text/html; charset=utf-8")
+
+
+@router.get("/documents/{document_id}.{suffix}")
+def document_file(document_id: int, suffix: str, caller: Caller = Depends(page_caller),
+                  session: Session = Depends(db_session)) -> Response:
+    document = session.get(IssuedDocument, document_id)
+    if document is None or suffix not in ("docx", "pdf"):
+        raise Refused(404, "文件不存在 (not found)")
+    ensure(caller, Action.READ_DOCUMENT, document, hide=True)
+    path = document_path(document).with_suffix(f".{suffix}")
+    if not path.is_file():
+        raise Refused(404, "文件尚未生成 (file not made yet)")
+    return FileResponse(path, filename=path.name)
+
+
+def _gate(gate: str) -> Gate:
+    try:
+        return Gate(gate)
+    except ValueError:
+        raise Refused(404, "没有这个审定环节 (no such gate)") from None
+
+
+def _gate_page(request: Request, caller: Caller, session: Session, year: int, gate: Gate, *,
+               status: int = 200, **extra: object) -> Response:
+    try:
+        cycle = get_cycle(session, year)
+    except CycleNotFound:
+        raise Refused(404, f"{year} 年度考核尚未启动 (no cycle for {year})") from None
+    data = overview.cycle_overview(session, year)
+    return page(request, "gate.html", caller, status=status, year=year, gate=gate, data=data,
+                documents=overview.gate_documents(session, cycle_id=cycle.id, gate=gate),  # type: ignore[arg-type]
+                waiting=data["gate"] is gate, return_choices=len(RETURN_TO[gate]) > 1, **extra)
+
+
+@router.get("/cycles/{year}/gates/{gate}")
+def gate_page(request: Request, year: int, gate: str, caller: Caller = Depends(page_caller),
+              session: Session = Depends(db_session)) -> Response:
+    the_gate = _gate(gate)
+    if not may(caller.actor, Action.DECIDE, the_gate):
+        ensure(caller, Action.READ_DASHBOARD)
+    return _gate_page(request, caller, session, year, the_gate)
+
+
+@router.post("/cycles/{year}/gates/{gate}")
+def gate_decide(request: Request, year: int, gate: str, decision: str = Form(""), comment: str = Form(""),
+                return_to: str = Form(""), caller: Caller = Depends(form_caller),
+                session: Session = Depends(db_session)) -> Response:
+    the_gate = _gate(gate)
+    ensure(caller, Action.DECIDE, the_gate)
+    if return_to and (len(RETURN_TO[the_gate]) < 2 or return_to not in RETURN_CHOICES):
+        return _gate_page(request, caller, session, year, the_gate, status=422,
+                          error="退回去向只能是 office_review 或 group_assessment，且仅用于领导小组审定")
+    try:
+        runs.approve(session, year, Decision(gate=the_gate, decision=decision, by=caller.actor.name,
+                                             comment=comment.strip(),
+                                             return_to=RETURN_CHOICES.get(return_to)), today=today(request))
+    except (GateRefused, CycleNotFound) as exc:
+        return _gate_page(request, caller, session, year, the_gate, status=422, error=str(exc))
+    return RedirectResponse(f"/cycles/{year}", status_code=303)

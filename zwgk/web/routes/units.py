@@ -1,0 +1,142 @@
+"""A unit's page: deadlines, notices, its self-check form, evidence and rectification uploads;
+and downloading an uploaded file."""
+
+import tempfile
+from pathlib import Path
+
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi.responses import FileResponse, RedirectResponse, Response
+from sqlmodel import Session
+from starlette.background import BackgroundTask
+
+from models.uploads import Upload, UploadKind
+from models.units import Unit
+from zwgk import overview, submissions
+from zwgk.lookup import IntakeError
+from zwgk.permissions import Action
+from zwgk.rectification import RectificationRefused
+from zwgk.selfcheck import form_path, write_self_check_forms
+from zwgk.uploads import MEDIA_TYPES, EXTENSIONS, UploadRefused, upload_file
+from zwgk.wakeup import wake_ready_runs
+from zwgk.web.auth import Caller, Refused, db_session, ensure, form_caller, page_caller
+from zwgk.web.render import page, today
+
+router = APIRouter()
+RECTIFICATION_KINDS = {"plan": UploadKind.RECTIFICATION_PLAN, "report": UploadKind.RECTIFICATION_REPORT}
+
+
+def _unit(session: Session, caller: Caller, unit_id: int, action: Action) -> Unit:
+    """The unit, if the caller may do ``action`` for it; 404 otherwise (another unit's contact
+    learns nothing, not even whether the unit exists)."""
+    ensure(caller, action, unit_id, hide=True)
+    unit = session.get(Unit, unit_id)
+    if unit is None:
+        raise Refused(404, "页面不存在 (not found)")
+    return unit
+
+
+def _unit_page(request: Request, caller: Caller, session: Session, unit: Unit, *, status: int = 200,
+               **extra: object) -> Response:
+    cycle = overview.latest_cycle_of_unit(session, unit.id)  # type: ignore[arg-type]
+    if cycle is None:
+        return page(request, "unit.html", caller, status=status, unit=unit, data=None, **extra)
+    return page(request, "unit.html", caller, status=status, unit=unit,
+                data=overview.unit_overview(session, cycle=cycle, unit=unit), **extra)
+
+
+def _year(session: Session, unit: Unit) -> int:
+    cycle = overview.latest_cycle_of_unit(session, unit.id)  # type: ignore[arg-type]
+    if cycle is None:
+        raise Refused(404, "该单位尚未参加年度考核 (not assessed yet)")
+    return cycle.year
+
+
+@router.get("/units/{unit_id}")
+def unit_page(request: Request, unit_id: int, caller: Caller = Depends(page_caller),
+              session: Session = Depends(db_session)) -> Response:
+    unit = _unit(session, caller, unit_id, Action.READ_UNIT)
+    return _unit_page(request, caller, session, unit)
+
+
+@router.get("/units/{unit_id}/self-check-form.xlsx")
+def self_check_form(unit_id: int, caller: Caller = Depends(page_caller),
+                    session: Session = Depends(db_session)) -> Response:
+    unit = _unit(session, caller, unit_id, Action.READ_UNIT)
+    year = _year(session, unit)
+    work = tempfile.TemporaryDirectory(prefix="zwgk-form-")
+    write_self_check_forms(session, year=year, out_dir=Path(work.name), unit_ids=[unit_id])
+    path = form_path(Path(work.name), year, unit.name)
+    return FileResponse(path, filename=path.name, media_type=MEDIA_TYPES["xlsx"],
+                        background=BackgroundTask(work.cleanup))
+
+
+def _after_submission(request: Request, session: Session) -> None:
+    """Like the command line after an import: let a run whose wait is over carry on."""
+    wake_ready_runs(session, today=today(request))
+
+
+@router.post("/units/{unit_id}/self-check")
+def self_check_upload(request: Request, unit_id: int, file: UploadFile = File(...),
+                      caller: Caller = Depends(form_caller), session: Session = Depends(db_session)) -> Response:
+    unit = _unit(session, caller, unit_id, Action.SUBMIT_FOR_UNIT)
+    try:
+        _upload, report = submissions.submit_self_check(
+            session, year=_year(session, unit), unit_id=unit_id, source=file.file,
+            original_name=file.filename or "", by=caller.actor.name, received_on=today(request))
+    except (UploadRefused, IntakeError) as exc:
+        return _unit_page(request, caller, session, unit, status=422, error=str(exc))
+    if not report.ok:
+        by_row: dict[int, list[str]] = {}
+        general = []
+        for problem in report.problems:
+            if problem.row is None:
+                general.append(problem.message)
+            else:
+                by_row.setdefault(problem.row, []).append(
+                    (f"{problem.column} 列：" if problem.column else "") + problem.message)
+        return _unit_page(request, caller, session, unit, status=422, problems=by_row, general_problems=general,
+                          error=f"自查评分表未导入：发现 {len(report.problems)} 处问题，请改正后重新上传")
+    _after_submission(request, session)
+    return RedirectResponse(f"/units/{unit_id}?done=self-check", status_code=303)
+
+
+@router.post("/units/{unit_id}/evidence")
+def evidence_upload(request: Request, unit_id: int, criterion: str = Form(""), file: UploadFile = File(...),
+                    caller: Caller = Depends(form_caller), session: Session = Depends(db_session)) -> Response:
+    unit = _unit(session, caller, unit_id, Action.SUBMIT_FOR_UNIT)
+    try:
+        submissions.attach_evidence(session, year=_year(session, unit), unit_id=unit_id, criterion_ref=criterion,
+                                    source=file.file, original_name=file.filename or "", by=caller.actor.name)
+    except (UploadRefused, IntakeError) as exc:
+        return _unit_page(request, caller, session, unit, status=422, error=str(exc))
+    return RedirectResponse(f"/units/{unit_id}?done=evidence#c-{criterion.strip().upper()}", status_code=303)
+
+
+@router.post("/units/{unit_id}/rectification/{what}")
+def rectification_upload(request: Request, unit_id: int, what: str, file: UploadFile = File(...),
+                         caller: Caller = Depends(form_caller), session: Session = Depends(db_session)) -> Response:
+    unit = _unit(session, caller, unit_id, Action.SUBMIT_FOR_UNIT)
+    if what not in RECTIFICATION_KINDS:
+        raise Refused(404, "页面不存在 (not found)")
+    try:
+        submissions.submit_rectification(session, year=_year(session, unit), unit_id=unit_id,
+                                         kind=RECTIFICATION_KINDS[what], source=file.file,
+                                         original_name=file.filename or "", by=caller.actor.name, on=today(request))
+    except (UploadRefused, IntakeError, RectificationRefused) as exc:
+        return _unit_page(request, caller, session, unit, status=422, error=str(exc))
+    _after_submission(request, session)
+    return RedirectResponse(f"/units/{unit_id}?done=rectification", status_code=303)
+
+
+@router.get("/uploads/{upload_id}")
+def upload_download(upload_id: int, caller: Caller = Depends(page_caller),
+                    session: Session = Depends(db_session)) -> Response:
+    upload = session.get(Upload, upload_id)
+    if upload is None:
+        raise Refused(404, "文件不存在 (not found)")
+    if upload.unit_id is None:
+        ensure(caller, Action.SCORE, hide=True)
+    else:
+        ensure(caller, Action.READ_UNIT, upload.unit_id, hide=True)
+    name = f"{Path(upload.original_name).stem or upload.kind.value}{EXTENSIONS[upload.file_type]}"
+    return FileResponse(upload_file(upload), filename=name, media_type=MEDIA_TYPES[upload.file_type])
