@@ -12,6 +12,8 @@ from models import (  # noqa: F401
     deadlines,
     district,
     documents,
+    evaluations,
+    group_records,
     rectification,
     units,
 )

@@ -1,8 +1,10 @@
 """The assessment group's score workbook (article 10(4)): one sheet per unit, and reading it back.
 
-Each sheet lists the unit's criteria with points and self-scores, then a block of extra
-deduction lines: the year's daily-assessment records on the unit come pre-filled there with
-method 日常考核, and the group keeps, changes or clears them. Only what the group imports
+Each sheet lists the unit's criteria with points and self-scores (its outside evaluations noted
+beside the self-score total), then a block of extra deduction lines: the year's daily-assessment
+records on the unit come pre-filled there with method 日常考核, and the findings of the group's
+symposiums, self-check hearings and on-site checks with their method; the group keeps, changes or
+clears them. Only what the group imports
 becomes a Deduction, so a daily record counts once, through the group.
 """
 
@@ -25,6 +27,8 @@ from models.assessment import SELF_CHECK_LABELS, Assessment, DailyRecord, Deduct
 from models.cycle import Cycle
 from models.scoring import ZERO
 from models.units import CATEGORY_LABELS, Unit
+from zwgk.evaluations import outside_notes
+from zwgk.group_records import proposed_deductions
 from zwgk.lookup import assessed_units
 from zwgk.workbooks import (
     BOLD,
@@ -87,11 +91,14 @@ def _sheet_titles(names: list[str]) -> dict[str, str]:
 
 
 @dataclass(frozen=True)
-class _DailyLine:
-    id: int
+class _Prefill:
+    """A deduction line the workbook offers pre-filled: a daily record or a group finding."""
+
+    id: int | None  # the daily record's id
     ref: str | None
     points: Decimal
     note: str
+    method: GroupMethod = GroupMethod.DAILY
 
 
 def write_score_workbook(session: Session, *, cycle_id: int, path: Path) -> Path:
@@ -114,15 +121,19 @@ def write_score_workbook(session: Session, *, cycle_id: int, path: Path) -> Path
         .where(Assessment.cycle_id == cycle_id)
     ):
         own[aid][ref_of.get(cid, "")] = points
-    daily: dict[int, list[_DailyLine]] = defaultdict(list)
+    daily: dict[int, list[_Prefill]] = defaultdict(list)
     for record in session.exec(
         select(DailyRecord).where(DailyRecord.year == cycle.year).order_by(DailyRecord.found_on, DailyRecord.id)  # type: ignore[arg-type]
     ):
         assert record.id is not None
-        daily[record.unit_id].append(_DailyLine(
+        daily[record.unit_id].append(_Prefill(
             id=record.id, ref=ref_of.get(record.criterion_id) if record.criterion_id else None,
             points=record.points,
             note=f"日常考核（{record.method.value}，{record.found_on.isoformat()}）：{record.finding}"))
+    for found in proposed_deductions(session, cycle_id):
+        daily[found.unit_id].append(_Prefill(id=None, ref=found.ref, points=found.points, note=found.reason,
+                                             method=found.method))
+    outside = outside_notes(session, cycle)
     titles = _sheet_titles(list(units))
     # Write-only: each sheet streams to a temporary file as it is built, so memory stays flat
     # however many units there are.
@@ -133,7 +144,7 @@ def write_score_workbook(session: Session, *, cycle_id: int, path: Path) -> Path
         assert assessment.id is not None and unit.id is not None
         entries.append((titles[name], name, criteria_checksum(cycle.year, name, lines[unit.category])))
         _unit_sheet(workbook.create_sheet(titles[name]), cycle.year, assessment, unit,
-                    lines[unit.category], own[assessment.id], daily[unit.id], styles)
+                    lines[unit.category], own[assessment.id], daily[unit.id], outside.get(unit.id, ""), styles)
     write_identity(workbook, SCORE_WORKBOOK_KIND, cycle.year, entries)
     path.parent.mkdir(parents=True, exist_ok=True)
     workbook.save(path)
@@ -141,8 +152,8 @@ def write_score_workbook(session: Session, *, cycle_id: int, path: Path) -> Path
 
 
 def _unit_sheet(sheet: WriteOnlyWorksheet, year: int, assessment: Assessment, unit: Unit,
-                lines: list[CriterionLine], own: dict[str, Decimal], daily: list[_DailyLine],
-                styles: dict[str, StyleArray]) -> None:
+                lines: list[CriterionLine], own: dict[str, Decimal], daily: list[_Prefill],
+                outside: str, styles: dict[str, StyleArray]) -> None:
     last_col = COLUMNS[-1][0]
     row_styles = [styles[name] for name in ROW_STYLES]
     # Widths and frozen panes go before the rows in the sheet's XML: set them first.
@@ -152,7 +163,7 @@ def _unit_sheet(sheet: WriteOnlyWorksheet, year: int, assessment: Assessment, un
     self_total = "—" if assessment.self_score is None else str(assessment.self_score)
     sheet.append(styled(sheet, [f"{unit.name} {year}年度政务公开工作考核评分表"], [styles[TITLE]]))
     sheet.append(styled(sheet, [f"类别：{CATEGORY_LABELS[unit.category]}；自评总分：{self_total}；"
-                                f"自查材料：{SELF_CHECK_LABELS[assessment.self_check_status]}"
+                                f"自查材料：{SELF_CHECK_LABELS[assessment.self_check_status]}" + outside
                                 + ("；未对应具体指标的日常考核记录：" + "；".join(loose) if loose else "")],
                         [styles[NOTE]]))
     header = [styles[HEADER]] * len(COLUMNS)
@@ -167,7 +178,7 @@ def _unit_sheet(sheet: WriteOnlyWorksheet, year: int, assessment: Assessment, un
     listed = [d for d in daily if d.ref is not None]
     for seq, record in enumerate(listed, start=1):
         sheet.append(styled(sheet, [seq, record.ref, None, None, None, None, record.points, record.note,
-                                    GroupMethod.DAILY.value, record.id], row_styles))
+                                    record.method.value, record.id], row_styles))
     for _ in range(SPARE_LINES):
         sheet.append(styled(sheet, [], row_styles))
     last_row = extra + 1 + len(listed) + SPARE_LINES
