@@ -7,6 +7,7 @@ from models import (  # noqa: F401
     assessment,
     audit,
     calendar,
+    chat,
     catalog,
     cycle,
     deadlines,
