@@ -129,19 +129,22 @@ def write_cadre_workbook(lines: list[CadreLine], *, year: int, path: Path) -> Pa
 def export_cadre(session: Session, *, year: int, path: Path, on: date, by: str,
                  out_dir: Path | None = None) -> CadreExport:
     """Write the spreadsheet for the cadre department and the discipline inspection organ and
-    issue the covering letter (idempotent: the same letter and number when run again)."""
+    issue the covering letter (audited when first issued; run again, the same letter and number)."""
     lines = cadre_lines(session, year=year)
     cycle = get_cycle(session, year)
     assert cycle.id is not None
     write_cadre_workbook(lines, year=year, path=path)
+    issued_before = session.exec(select(IssuedDocument.id).where(
+        IssuedDocument.cycle_id == cycle.id, IssuedDocument.doc_type == "cadre_letter")).first()
     letter = issue_cadre_letter(
         session=session, cycle_id=cycle.id, on=on, rectifying=sum(x.rectifying for x in lines),
         out_dir=out_dir,
         rows=[CadreRow(category=x.category, unit=x.unit, score=x.score, grade=x.grade,
                        rank="" if x.rank is None else str(x.rank), falsification=x.falsification)
               for x in lines])
-    append_audit(session, actor=by, action="export.cadre", cycle_id=cycle.id,
-                 comment=f"{path.name}；{letter.number}")
-    session.commit()
+    if issued_before is None:
+        append_audit(session, actor=by, action="export.cadre", cycle_id=cycle.id,
+                     comment=f"{letter.number} {letter.title}")
+        session.commit()
     return CadreExport(path=path, letter=letter, lines=lines)
 

@@ -87,7 +87,8 @@ def import_evaluations(session: Session, *, year: int, path: Path, source: str, 
 
     Columns: 单位名称, 得分 or 满意率 (one of them per row; a rate may end with %), 样本量,
     评估机构. Every problem is reported with its row and column and nothing is written; otherwise
-    the file replaces the source's earlier results in the cycle (commits, audited).
+    the file replaces the source's earlier results in the cycle (commits, audited). Importing
+    the same file again changes nothing.
     """
     kind = _source(source)
     if not by.strip():
@@ -120,6 +121,10 @@ def import_evaluations(session: Session, *, year: int, path: Path, source: str, 
     if problems:
         return ImportReport(problems=problems)
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    earlier = session.exec(select(OutsideEvaluation.file_sha256).where(
+        OutsideEvaluation.cycle_id == cycle.id, OutsideEvaluation.source == kind)).all()
+    if len(earlier) == len(parsed) and set(earlier) == {digest}:  # this very file, imported before
+        return ImportReport(unchanged=[unit for unit, _ in parsed])
     results = [OutsideEvaluation(cycle_id=cycle.id, unit_id=units[unit], source=kind, measure=measure, value=value,
                                  sample_size=sample, provider=provider, file_name=path.name, file_sha256=digest,
                                  imported_by=by.strip())
@@ -135,7 +140,8 @@ def import_evaluations(session: Session, *, year: int, path: Path, source: str, 
 
 def set_weight(session: Session, *, year: int, source: str, weight: Decimal | None, by: str) -> SchemeConfig:
     """Set how ``source`` counts in ``year``'s scheme: ``weight`` percent of the score, or None
-    for reference only. Office staff only, and only while the scheme is proposed (commits, audited)."""
+    for reference only. Office staff only, and only while the scheme is proposed (commits, audited;
+    setting what is already set changes nothing)."""
     kind = _source(source)
     member = session.exec(select(Member).where(Member.name == by.strip())).first()
     if member is None or not member.office_staff:
@@ -149,6 +155,8 @@ def set_weight(session: Session, *, year: int, source: str, weight: Decimal | No
         weights.pop(kind, None)
     else:
         weights[kind] = weight
+    if weights == cycle.scheme.outside_weights:
+        return cycle.scheme
     try:
         scheme = SchemeConfig.model_validate({**cycle.scheme.model_dump(), "outside_weights": weights})
     except ValidationError as exc:
