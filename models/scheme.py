@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel, Field, field_validator
 
+from models.evaluations import EvaluationSource
 from models.types import to_points
 
 MIN_PERFORMANCE_WEIGHT = Decimal("4")
@@ -56,6 +57,10 @@ class SchemeConfig(BaseModel):
         default=Decimal("1.0"), description="自评分高出考核组评分多少分时提示核查"
     )
     points: dict[str, Decimal] = Field(default_factory=dict, description="按指标编号调整分值")
+    outside_weights: dict[EvaluationSource, Decimal] = Field(
+        default_factory=dict,
+        description="第三方评估、民意调查结果计入考核得分的权重（%）；未列出的来源仅供参考",
+    )
 
     @field_validator("performance_weight")
     @classmethod
@@ -79,3 +84,22 @@ class SchemeConfig(BaseModel):
     @classmethod
     def _one_place(cls, points: dict[str, Decimal]) -> dict[str, Decimal]:
         return {ref: to_points(v) for ref, v in points.items()}
+
+    @field_validator("outside_weights")
+    @classmethod
+    def _weights_leave_the_group_a_share(
+        cls, weights: dict[EvaluationSource, Decimal]
+    ) -> dict[EvaluationSource, Decimal]:
+        if any(w <= 0 for w in weights.values()) or sum(weights.values(), Decimal(0)) >= 100:
+            raise ValueError("外部评价权重须大于 0，合计小于 100% (outside weights must be above 0 "
+                             "and total below 100%)")
+        return {source: to_points(w) for source, w in weights.items()}
+
+    def outside_counts(self, source: EvaluationSource) -> str:
+        """How results of ``source`` count: 按10%的权重计入考核得分, or 仅供参考，不计入考核得分."""
+        weight = self.outside_weights.get(source)
+        return "仅供参考，不计入考核得分" if weight is None else f"按{weight.normalize():f}%的权重计入考核得分"
+
+    def outside_rule(self) -> str:
+        """How the scheme counts outside evaluations, as the scheme notice states it."""
+        return "；".join(f"{source.value}结果{self.outside_counts(source)}" for source in EvaluationSource)

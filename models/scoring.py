@@ -3,6 +3,9 @@
 A unit's score is the sum over regular criteria of max(0, points − deductions on that
 criterion), plus the bonus up to its cap, minus the special deductions, never below 0.
 The zero item or a falsification finding (article 14) makes it 0 and the grade 不合格.
+Outside evaluations the year's scheme weights (article 10(4)) then take their share: with
+weights w₁…wₙ (percent) and results r₁…rₙ out of 100, the score is
+group × (100 − Σw)/100 + Σ rᵢ × wᵢ/100. A source without a weight is for reference only.
 """
 
 from collections.abc import Hashable, Iterable, Mapping
@@ -28,6 +31,9 @@ class ScoreInput:
     bonus: Decimal = ZERO
     bonus_cap: Decimal = ZERO
     zeroed: bool = False  # zero item or falsification
+    # (result out of 100, weight in percent) of each outside evaluation the scheme counts; a
+    # source the unit has no result from is left out, so its share stays with the group's score
+    outside: Iterable[tuple[Decimal, Decimal]] = ()
 
 
 def compute_score(data: ScoreInput) -> Decimal:
@@ -44,7 +50,10 @@ def compute_score(data: ScoreInput) -> Decimal:
     )
     bonus = min(max(data.bonus, ZERO), data.bonus_cap)
     special = sum((max(d, ZERO) for d in data.special_deductions), start=ZERO)
-    return to_points(max(ZERO, regular + bonus - special))
+    group = max(ZERO, regular + bonus - special)
+    outside = list(data.outside)
+    weight = sum((w for _, w in outside), start=ZERO)
+    return to_points(group * (100 - weight) / 100 + sum((r * w for r, w in outside), start=ZERO) / 100)
 
 
 def grade_for(score: Decimal, bands: list[GradeBand], zeroed: bool = False) -> str:

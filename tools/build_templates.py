@@ -1,6 +1,7 @@
 """(Re)generate the .docx templates in doc_templates/ in GB/T 9704-2012 layout.
 
-Run once by a developer: ``python tools/build_templates.py``. The generated files are committed
+Run once by a developer: ``python tools/build_templates.py [FILE.docx …]`` (only the templates
+named, or all of them). The generated files are committed
 and from then on belong to the office staff, who may edit wording, letterhead and styles in Word
 or WPS; code never regenerates them at run time. Placeholders are docxtpl tags: ``{{ name }}``,
 ``{%p for … %}`` (repeat a paragraph), ``{%tr for … %}`` (repeat a table row).
@@ -488,7 +489,8 @@ def scheme_notice() -> Document:
     tag(d, "{%p endfor %}")
     heading(d, 1, "三、考核方式")
     para(d, "采取日常考核和年度考核相结合的方式。考核组通过{{ methods }}等方式，结合日常考核情况，"
-            "综合评定被考核单位全年政务公开工作情况，确定考核分数，提出名次建议。")
+            "综合评定被考核单位全年政务公开工作情况，确定考核分数，提出名次建议。"
+            "{{ outside_rule }}。")
     heading(d, 1, "四、考核等次")
     para(d, "考核实行百分制，按照考核内容明细表（附件1、附件2）计分，考核结果分为以下等次：")
     tag(d, "{%p for band in grade_bands %}")
@@ -744,6 +746,51 @@ def daily_circular() -> Document:
     return d
 
 
+def cadre_letter() -> Document:
+    d = new_document("关于函送年度政务公开工作考核结果的函")
+    letterhead(d)
+    addressee(d)
+    para(d, "根据《{{ measures }}》第十三条第（三）项，政务公开工作年度考核结果由干部主管部门和纪检监察机关"
+            "作为被考核单位领导干部综合考核评价和实行问责的参考依据。{{ year }}年度政务公开工作考核结果"
+            "已经{{ leading_group }}审定{% if circular_number %}，并以《关于{{ year }}年度政务公开工作考核结果的通报》"
+            "（{{ circular_number }}）通报{% endif %}。")
+    para(d, "现将{{ unit_count }}个被考核单位的考核得分、等次、名次、发现的问题、整改情况函送你们"
+            "{% if falsified_count %}，其中{{ falsified_count }}个单位在自查和考核中存在弄虚作假，"
+            "考核结果已直接记为不合格档次并通报批评{% endif %}"
+            "{% if rectifying_count %}；{{ rectifying_count }}个单位的整改尚未核验通过，"
+            "我办将继续督促{% endif %}。请参考使用。")
+    attachment_note(d)
+    closing(d)
+    page_break(d)
+    annex_heading(d, "附件", "{{ year }}年度政务公开工作考核结果情况表")
+    grid_table(d, ["类别", "单位", "得分", "等次", "名次", "弄虚作假认定"],
+               ["{{ r.category }}", "{{ r.unit }}", "{{ r.score }}", "{{ r.grade }}", "{{ r.rank }}",
+                "{{ r.falsification }}"],
+               [26, 44, 16, 16, 14, 40], "r in rows")
+    para(d)
+    para(d, "各单位发现的问题和整改情况详见随函电子表格。")
+    imprint(d)
+    return d
+
+
+def group_record() -> Document:
+    d = new_document("考核组工作记录表")
+    form_heading(d, "被考核单位：{{ unit_name }}　　类别：{{ category_label }}")
+    grid_table(d, ["考核方式", "日期", "考核组成员"],
+               ["{{ kind }}", "{{ held_on_text }}", "{{ members }}"], [30, 36, 90], None)
+    para(d)
+    para(d, "记录材料：{{ minutes }}", "主送机关")
+    para(d)
+    para(d, "发现的问题（拟扣分，由考核组评分时确定）", "附件标识")
+    grid_table(d, ["序号", "对应指标", "发现的问题", "拟扣分"],
+               ["{{ f.seq }}", "{{ f.criterion }}", "{{ f.finding }}", "{{ f.points }}"],
+               [12, 56, 70, 18], "f in findings")
+    para(d)
+    para(d, "考核组成员（签字）：　　　　　　　　被考核单位负责人（签字）：", "主送机关")
+    para(d, "{{ recorded_text }}", "主送机关")
+    return d
+
+
 BUILDERS = {
     Template.SCHEME_NOTICE: scheme_notice,
     Template.SELF_CHECK_NOTICE: self_check_notice,
@@ -759,13 +806,21 @@ BUILDERS = {
     Template.ESCALATION: lambda: reminder(escalation=True),
     Template.CRITICISM: criticism,
     Template.DAILY_CIRCULAR: daily_circular,
+    Template.CADRE_LETTER: cadre_letter,
+    Template.GROUP_RECORD: group_record,
 }
 
 
-def main() -> None:
-    """Write every template to doc_templates/."""
+def main(names: Sequence[str] = ()) -> None:
+    """Write the templates named (file names in doc_templates/), or every template, to
+    doc_templates/. Naming them leaves the others, and the staff's edits to them, alone."""
+    unknown = set(names) - {t.value for t in BUILDERS}
+    if unknown:
+        raise SystemExit(f"unknown template(s): {', '.join(sorted(unknown))}")
     OUT.mkdir(exist_ok=True)
     for template, build in BUILDERS.items():
+        if names and template.value not in names:
+            continue
         document = build()
         for part in (document.element, document.styles.element,
                      *(s.footer._element for s in document.sections),
@@ -776,4 +831,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

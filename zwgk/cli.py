@@ -34,6 +34,7 @@ from zwgk.commands.deadlines import calendar_app, rectification_app
 from zwgk.commands.deadlines import sweep as sweep_command
 from zwgk.commands.documents import app as documents_app
 from zwgk.commands.intake import daily_app, export_app, scores_app, self_check_app, special_app
+from zwgk.commands.measures import evaluations_app, group_app
 from zwgk.commands.setup import (
     NEXT_STEPS,
     check,
@@ -71,6 +72,8 @@ app.add_typer(scores_app, name="scores", result_callback=lambda *_, **__: wake()
 app.add_typer(daily_app, name="daily")
 app.add_typer(special_app, name="special")
 app.add_typer(export_app, name="export")
+app.add_typer(group_app, name="group")
+app.add_typer(evaluations_app, name="evaluations")
 app.add_typer(rectification_app, name="rectification", result_callback=lambda *_, **__: wake())
 app.command("sweep", help=sweep_command.__doc__)(sweep_command)
 app.command("check")(check)

@@ -3,6 +3,8 @@
 import json
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from typing import Annotated, Any
 
@@ -10,8 +12,11 @@ import typer
 from rich.console import Console
 from sqlmodel import Session
 
+from models.cycle import CycleNotFound
+
 from zwgk.clock import office_today
 from zwgk.db import get_engine, init_schema
+from zwgk.lookup import IntakeError
 from zwgk.settings import get_settings
 
 console = Console()
@@ -55,6 +60,16 @@ def open_session(db: str | None) -> Session:
     engine = get_engine(db)
     init_schema(engine)
     return Session(engine, expire_on_commit=False)
+
+
+@contextmanager
+def refusals() -> Iterator[None]:
+    """Print what the office entered wrong in Chinese and exit 1, instead of a traceback."""
+    try:
+        yield
+    except (IntakeError, CycleNotFound) as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from None
 
 
 def print_json(data: Any) -> None:

@@ -4,7 +4,9 @@ Assessment year 2025, run in the first half of 2026 (every date is covered by th
 data). Scripted people and units: the leading group approves the scheme; two units send
 their self-check late and one never; one unit is found to have falsified its self-check;
 the office returns the first scores to the group; one unit is late with its rectification
-and is escalated. Every step is idempotent, so `zwgk demo --keep` after an interruption
+and is escalated. The group records an on-site check, a third-party evaluation (weighted 10%
+in the scheme) and a survey (for reference) are imported, and the results go to the cadre
+department and the discipline inspection organ at the end. Every step is idempotent, so `zwgk demo --keep` after an interruption
 carries on and ends in the same state as an uninterrupted run.
 """
 
@@ -26,8 +28,10 @@ from models.cycle import Cycle, Gate, GateDecision, get_cycle, scheme_points
 from models.documents import IssuedDocument
 from models.stages import Stage
 from models.units import CATEGORY_LABELS, Unit
-from zwgk import daily, rectification, results, runs, scoresheets, selfcheck, special, sweep
+from zwgk import cadre, daily, evaluations, group_records, rectification, results, runs, scoresheets, selfcheck
+from zwgk import special, sweep
 from zwgk.db import get_engine, init_schema
+from zwgk.documents.contexts import cn_date
 from zwgk.gates import Decision, decision_ids
 from zwgk.paths import score_workbook_path
 from zwgk.roster import load_demo
@@ -40,6 +44,7 @@ START = date(2026, 1, 5)
 SCHEME_APPROVED_ON = date(2026, 1, 7)
 ON_TIME_SELF_CHECK = date(2026, 1, 16)
 LATE_SELF_CHECK = date(2026, 1, 22)
+ON_SITE_CHECK_ON = date(2026, 2, 3)
 FALSIFICATION_ON = date(2026, 2, 4)
 SCORES_ON = date(2026, 2, 5)
 OFFICE_RETURN_ON = date(2026, 2, 9)
@@ -49,7 +54,10 @@ LEADING_GROUP_ON = date(2026, 2, 13)
 PLANS_ON = date(2026, 2, 27)
 REPORTS_ON = date(2026, 3, 20)
 LATE_REPORT_ON = date(2026, 4, 24)
+CADRE_EXPORT_ON = date(2026, 4, 27)
 LEADER, OFFICE_HEAD = "张明远", "王晓岚"
+ASSESSORS = ["周海宁", "吴佳琪"]
+THIRD_PARTY_WEIGHT = Decimal("10")
 
 # Which units behave badly, by their position in the demo district.
 LATE_UNITS = ("白鹭乡（演示）", "区民政局（演示）")
@@ -94,6 +102,9 @@ def _start(step: "_Stepper") -> None:
     step.say(START, "启动年度考核，拟定实施方案报领导小组审定")
     step.run(START)
     _daily_records(step.session)
+    scheme = evaluations.set_weight(step.session, year=YEAR, source="第三方评估", weight=THIRD_PARTY_WEIGHT,
+                                    by=OFFICE_HEAD)
+    step.say(START, f"方案拟定：{scheme.outside_rule()}")
 
 
 def _approve_scheme(step: "_Stepper") -> None:
@@ -118,6 +129,16 @@ def _self_checks_late(step: "_Stepper") -> None:
 
 def _falsification(step: "_Stepper") -> None:
     step.sweeps(LATE_SELF_CHECK + timedelta(days=1), FALSIFICATION_ON - timedelta(days=1))
+    minutes = step.inbox / f"{FALSIFIED_UNIT}-实地核查纪要.txt"
+    minutes.parent.mkdir(parents=True, exist_ok=True)
+    minutes.write_text(f"{cn_date(ON_SITE_CHECK_ON)}考核组实地核查{FALSIFIED_UNIT}：依申请公开工作制度文件"
+                       "落款日期为2025年3月，电子文档创建于2026年1月。\n", encoding="utf-8")
+    activity, _ = group_records.record_activity(
+        step.session, year=YEAR, unit_name=FALSIFIED_UNIT, kind="实地核查", held_on=ON_SITE_CHECK_ON,
+        members=ASSESSORS, minutes=minutes, out_dir=step.out_dir,
+        findings=[group_records.FindingInput(criterion=ON_SITE_REF, points=Decimal("0.7"),
+                                             text="依申请公开工作制度系考核期间补制并倒签日期")])
+    step.say(ON_SITE_CHECK_ON, f"考核组实地核查 {FALSIFIED_UNIT}（记录第 {activity.id} 号，纪要已存档）")
     step.say(FALSIFICATION_ON, f"发现 {FALSIFIED_UNIT} 自查材料弄虚作假（第十四条）")
     special.record_falsification(
         step.session, year=YEAR, unit_name=FALSIFIED_UNIT, by=OFFICE_HEAD, on=FALSIFICATION_ON,
@@ -127,6 +148,7 @@ def _falsification(step: "_Stepper") -> None:
 
 def _first_scores(step: "_Stepper") -> None:
     step.sweeps(FALSIFICATION_ON, SCORES_ON)
+    _outside_evaluations(step)
     step.score(SCORES_ON, disputed=True)
     step.run(SCORES_ON)
 
@@ -166,6 +188,30 @@ def _reports(step: "_Stepper") -> None:
         step.report_and_verify(REPORTS_ON, name)
 
 
+def _outside_evaluations(step: "_Stepper") -> None:
+    """A third-party evaluation (weighted in the scheme) and a survey (for reference only)."""
+    units = step.session.exec(select(Unit.name).order_by(Unit.id)).all()  # type: ignore[arg-type]
+    files = {
+        "第三方评估": ("单位名称,得分,样本量,评估机构", lambda i: f"{80 + i * 7 % 20},{40 + i % 5 * 10},某政务评估研究院"),
+        "民意调查": ("单位名称,满意率,样本量,调查机构", lambda i: f"{85 + i * 3 % 15}%,{200 + i % 4 * 50},某社会调查中心"),
+    }
+    for source, (header, row) in files.items():
+        path = step.inbox / f"{YEAR}年度{source}结果.csv"
+        path.write_text("\n".join([header, *(f"{name},{row(i)}" for i, name in enumerate(units))]) + "\n",
+                        encoding="utf-8")
+        report = evaluations.import_evaluations(step.session, year=YEAR, path=path, source=source, by=OFFICE_HEAD)
+        if report.problems:
+            raise RuntimeError(f"演示{source}结果被拒收：" + "; ".join(map(str, report.problems)))
+    step.say(SCORES_ON, f"导入第三方评估和民意调查结果（{len(units)} 个单位）")
+
+
+def _cadre_export(step: "_Stepper") -> None:
+    path = step.out_dir / str(YEAR) / "08-结果运用" / f"{YEAR}年度政务公开工作考核结果（干部主管部门、纪检监察机关）.xlsx"
+    result = cadre.export_cadre(step.session, year=YEAR, path=path, on=CADRE_EXPORT_ON, by=OFFICE_HEAD,
+                                out_dir=step.out_dir)
+    step.say(CADRE_EXPORT_ON, f"函送干部主管部门和纪检监察机关：{result.letter.number}，{path.name}")
+
+
 def _late_report(step: "_Stepper") -> None:
     step.sweeps(REPORTS_ON + timedelta(days=1), LATE_REPORT_ON - timedelta(days=1))
     if LATE_RECTIFIER in _rectifying_units(step.session):
@@ -188,6 +234,7 @@ SCRIPT = [
     ("rectification-plans", _plans),
     ("rectification-reports", _reports),
     ("late-report", _late_report),
+    ("cadre-export", _cadre_export),
 ]
 
 
@@ -303,8 +350,11 @@ DAILY_FINDINGS = [  # unit, criterion, points, method, found on, finding
     ("区住房和城乡建设局（演示）", "D056", "0.5", DailyMethod.DAILY_RECORD, date(2025, 10, 9),
      "依申请公开答复超过法定期限"),
 ]
-# The group leaves these criteria to the daily records already pre-filled in its workbook.
-DAILY_REFS = {ref for _, ref, *_ in DAILY_FINDINGS}
+# The criterion of the on-site check's finding at the falsified unit.
+ON_SITE_REF = "D012"
+# The group leaves these criteria to the daily records and the on-site finding already
+# pre-filled in its workbook.
+PREFILLED_REFS = {ref for _, ref, *_ in DAILY_FINDINGS} | {ON_SITE_REF}
 
 
 def _daily_records(session: Session) -> None:
@@ -344,7 +394,7 @@ def _group_deductions(session: Session, cycle_id: int, units: list[Unit],
         every = 4 + (index % 9) * 3
         silent = unit.name == SILENT_UNIT
         chosen = [line for n, line in enumerate(lines[unit.category])
-                  if (index + n) % every == 0 and line.ref not in DAILY_REFS
+                  if (index + n) % every == 0 and line.ref not in PREFILLED_REFS
                   and not (silent and line.area == "组织领导")]
         deductions[unit.name] = [
             (line.ref, points[line.ref],

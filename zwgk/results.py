@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 from models.assessment import Assessment, Deduction, SelfScore, SpecialItem, SpecialKind
 from models.catalog import Criterion, CriterionKind
 from models.cycle import Cycle, scheme_points
+from models.evaluations import OutsideEvaluation
 from models.scoring import ZERO, ScoreInput, competition_ranks, compute_score, grade_for
 from models.units import Category, Unit
 
@@ -97,7 +98,8 @@ def compute_results(session: Session, *, cycle_id: int) -> None:
     """Compute and store every assessment's score, grade and rank in its category (commits).
 
     Score: regular criteria less the group's deductions, plus the bonus up to the bonus
-    criterion's points, less the special deductions; 0 and 不合格 when the unit falsified
+    criterion's points, less the special deductions, blended with the outside evaluations the
+    scheme weights (models.scoring); 0 and 不合格 when the unit falsified
     (article 14) or has a zero item. Ranks are per category, ties share a rank (1, 2, 2, 4).
     Idempotent: the same records always give the same values. A unit the group has not scored
     yet counts as having no deductions; the group-assessment flow computes once all are scored.
@@ -114,11 +116,19 @@ def compute_results(session: Session, *, cycle_id: int) -> None:
         .where(Assessment.cycle_id == cycle_id)
     ):
         specials[item.assessment_id].append(item)
+    weights = cycle.scheme.outside_weights
+    outside: dict[int, list[tuple[Decimal, Decimal]]] = defaultdict(list)  # unit id → counted results
+    for unit_id, source, value in session.exec(
+        select(OutsideEvaluation.unit_id, OutsideEvaluation.source, OutsideEvaluation.value)
+        .where(OutsideEvaluation.cycle_id == cycle_id)
+    ):
+        if source in weights:
+            outside[unit_id].append((value, weights[source]))
 
     values: dict[int, dict[str, object]] = {}
     by_category: dict[Category, dict[int, Decimal]] = defaultdict(dict)
-    for aid, falsified, category in session.exec(
-        select(Assessment.id, Assessment.falsified, Unit.category)
+    for aid, unit_id, falsified, category in session.exec(
+        select(Assessment.id, Assessment.unit_id, Assessment.falsified, Unit.category)
         .join(Unit, Unit.id == Assessment.unit_id)  # type: ignore[arg-type]
         .where(Assessment.cycle_id == cycle_id)
     ):
@@ -133,6 +143,7 @@ def compute_results(session: Session, *, cycle_id: int) -> None:
             bonus=sum((i.points for i in items if i.kind is SpecialKind.BONUS), start=ZERO),
             bonus_cap=scheme.bonus_cap,
             zeroed=zeroed,
+            outside=outside[unit_id],
         ))
         values[aid] = {"id": aid, "score": score, "grade": grade_for(score, bands, zeroed)}
         by_category[category][aid] = score

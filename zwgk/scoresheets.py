@@ -1,8 +1,10 @@
 """The assessment group's score workbook (article 10(4)): one sheet per unit, and reading it back.
 
-Each sheet lists the unit's criteria with points and self-scores, then a block of extra
-deduction lines: the year's daily-assessment records on the unit come pre-filled there with
-method 日常考核, and the group keeps, changes or clears them. Only what the group imports
+Each sheet lists the unit's criteria with points and self-scores (its outside evaluations noted
+beside the self-score total), then a block of extra deduction lines: the year's daily-assessment
+records on the unit come pre-filled there with method 日常考核, and the findings of the group's
+symposiums, self-check hearings and on-site checks with their method; the group keeps, changes or
+clears them. Only what the group imports
 becomes a Deduction, so a daily record counts once, through the group.
 """
 
@@ -24,6 +26,8 @@ from models.assessment import SELF_CHECK_LABELS, Assessment, DailyRecord, Deduct
 from models.cycle import Cycle
 from models.scoring import ZERO
 from models.units import CATEGORY_LABELS, Unit
+from zwgk.evaluations import outside_notes
+from zwgk.group_records import proposed_deductions
 from zwgk.lookup import assessed_units
 from zwgk.workbooks import (
     BOLD,
@@ -89,11 +93,14 @@ def _sheet_titles(names: list[str]) -> dict[str, str]:
 
 
 @dataclass(frozen=True)
-class _DailyLine:
-    id: int
+class _Prefill:
+    """A deduction line the workbook offers pre-filled: a daily record or a group finding."""
+
+    id: int | None  # the daily record's id
     ref: str | None
     points: Decimal
     note: str
+    method: GroupMethod = GroupMethod.DAILY
 
 
 def write_score_workbook(session: Session, *, cycle_id: int, path: Path) -> Path:
@@ -116,15 +123,19 @@ def write_score_workbook(session: Session, *, cycle_id: int, path: Path) -> Path
         .where(Assessment.cycle_id == cycle_id)
     ):
         own[aid][ref_of.get(cid, "")] = points
-    daily: dict[int, list[_DailyLine]] = defaultdict(list)
+    daily: dict[int, list[_Prefill]] = defaultdict(list)
     for record in session.exec(
         select(DailyRecord).where(DailyRecord.year == cycle.year).order_by(DailyRecord.found_on, DailyRecord.id)  # type: ignore[arg-type]
     ):
         assert record.id is not None
-        daily[record.unit_id].append(_DailyLine(
+        daily[record.unit_id].append(_Prefill(
             id=record.id, ref=ref_of.get(record.criterion_id) if record.criterion_id else None,
             points=record.points,
             note=f"日常考核（{record.method.value}，{record.found_on.isoformat()}）：{record.finding}"))
+    for found in proposed_deductions(session, cycle_id):
+        daily[found.unit_id].append(_Prefill(id=None, ref=found.ref, points=found.points, note=found.reason,
+                                             method=found.method))
+    outside = outside_notes(session, cycle)
     titles = _sheet_titles(list(units))
     path.parent.mkdir(parents=True, exist_ok=True)
     # Streaming: each sheet's rows go to a temporary file as they are written, so memory stays
@@ -137,7 +148,7 @@ def write_score_workbook(session: Session, *, cycle_id: int, path: Path) -> Path
         entries.append((titles[name], name, criteria_checksum(cycle.year, name, lines[unit.category])))
         sheet = workbook.add_worksheet(titles[name])
         _unit_sheet(sheet, cycle.year, assessment, unit, lines[unit.category], own[assessment.id],
-                    daily[unit.id], styles)
+                    daily[unit.id], outside.get(unit.id, ""), styles)
         # A finished sheet keeps no file open until the workbook is saved (xlsxwriter reopens
         # it then): thousands of sheets would otherwise hold thousands of descriptors.
         sheet._opt_close()
@@ -147,8 +158,8 @@ def write_score_workbook(session: Session, *, cycle_id: int, path: Path) -> Path
 
 
 def _unit_sheet(sheet: Worksheet, year: int, assessment: Assessment, unit: Unit,
-                lines: list[CriterionLine], own: dict[str, Decimal], daily: list[_DailyLine],
-                styles: dict[str, Format]) -> None:
+                lines: list[CriterionLine], own: dict[str, Decimal], daily: list[_Prefill],
+                outside: str, styles: dict[str, Format]) -> None:
     """Write one unit's sheet, rows in order (the workbook streams them)."""
     last = len(COLUMNS) - 1
     row_styles = [styles[name] for name in ROW_STYLES]
@@ -159,7 +170,7 @@ def _unit_sheet(sheet: Worksheet, year: int, assessment: Assessment, unit: Unit,
     self_total = "—" if assessment.self_score is None else str(assessment.self_score)
     sheet.merge_range(0, 0, 0, last, f"{unit.name} {year}年度政务公开工作考核评分表", styles[TITLE])
     sheet.merge_range(1, 0, 1, last, f"类别：{CATEGORY_LABELS[unit.category]}；自评总分：{self_total}；"
-                                     f"自查材料：{SELF_CHECK_LABELS[assessment.self_check_status]}"
+                                     f"自查材料：{SELF_CHECK_LABELS[assessment.self_check_status]}" + outside
                                      + ("；未对应具体指标的日常考核记录：" + "；".join(loose) if loose else ""),
                       styles[NOTE])
     write_styled(sheet, HEADER_ROW - 1, HEADERS, header)
@@ -172,7 +183,7 @@ def _unit_sheet(sheet: Worksheet, year: int, assessment: Assessment, unit: Unit,
     listed = [d for d in daily if d.ref is not None]
     for seq, record in enumerate(listed, start=1):
         write_styled(sheet, extra + seq, [seq, record.ref, None, None, None, None, record.points, record.note,
-                                          GroupMethod.DAILY.value, record.id], row_styles)
+                                          record.method.value, record.id], row_styles)
     last_row = extra + len(listed) + SPARE_LINES  # 0-based row of the last spare line
     for row in range(extra + len(listed) + 1, last_row + 1):
         write_styled(sheet, row, [], row_styles)

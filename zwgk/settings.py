@@ -3,10 +3,18 @@
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+class Robot(BaseModel):
+    """A work-chat group robot: its webhook address, the platform, and DingTalk's signing secret."""
+
+    url: str
+    kind: str = Field(default="wecom", pattern="^(wecom|dingtalk)$", description="wecom 企业微信 或 dingtalk 钉钉")
+    secret: str | None = Field(default=None, description="钉钉机器人“加签”密钥（SEC 开头）")
 
 
 class Settings(BaseSettings):
@@ -25,6 +33,17 @@ class Settings(BaseSettings):
     smtp_from: str = "zwgk@localhost"
     secret_key: str | None = Field(default=None, description="signs workbench sessions; else one kept in the database")
     upload_max_mb: int = Field(default=20, description="largest file the workbench accepts, in MB")
+    webhook_url: str | None = Field(default=None, description="办公室工作群机器人的 webhook 地址")
+    webhook_kind: str = Field(default="wecom", pattern="^(wecom|dingtalk)$")
+    webhook_secret: str | None = Field(default=None, description="钉钉加签密钥")
+    webhook_units: dict[str, Robot] = Field(
+        default_factory=dict, description='单位自己的工作群机器人，JSON：{"单位名称": {"url": …, "kind": …, "secret": …}}')
+
+    @property
+    def office_robot(self) -> Robot | None:
+        """The office's group robot, when one is configured."""
+        return Robot(url=self.webhook_url, kind=self.webhook_kind, secret=self.webhook_secret) \
+            if self.webhook_url else None
 
 
 @lru_cache(maxsize=1)

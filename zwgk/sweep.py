@@ -61,6 +61,7 @@ from zwgk.documents.contexts import cn_date
 from zwgk.documents.register import document_path
 from zwgk.mail import Delivery, Mailer, build_message
 from zwgk.unique_rows import add_unique_rows
+from zwgk.webhooks import ChatSender
 
 #: A claim older than this whose sweep never reported back is taken over by the next sweep.
 STALE_CLAIM = timedelta(minutes=15)
@@ -108,6 +109,7 @@ class SweepLine(BaseModel):
     delivery: str = Field(default="", description="sent / failed / no_email / no_smtp")
     error: str = ""
     attempts: int = 0
+    chat: str = Field(default="", description="工作群通知：sent / failed，未配置机器人为空")
 
 
 class SweepReport(BaseModel):
@@ -314,6 +316,7 @@ def run_sweep(
     out_dir: Path | None = None,
     kinds: Collection[DeadlineKind] | None = None,
     mailer: Mailer | None = None,
+    chat: ChatSender | None = None,
 ) -> SweepReport:
     """Remind, mark overdue and escalate as of ``today``; idempotent, safe to run concurrently.
 
@@ -323,6 +326,7 @@ def run_sweep(
     CalendarNotCovered when ``today`` is in a year without holiday data.
     """
     mailer = mailer or Mailer()
+    chat = chat or ChatSender()
     calendar = load_calendar(session)
     report = SweepReport(today=today, workday=calendar.is_workday(today), dry_run=dry_run,
                          email_configured=mailer.enabled)
@@ -393,16 +397,19 @@ def run_sweep(
         if reminder.status == ReminderStatus.SKIPPED:
             report.skipped.append(item.line(reminder.slot))
             continue
-        _deliver(session, report, item, reminder, today, out_dir, mailer, calendar)
+        _deliver(session, report, item, reminder, today, out_dir, mailer, chat, calendar)
 
     if report.escalated or report.to_call or report.failed:
         report.office_notified = _notify_office(report, mailer)
+        chat.post_office(office_summary(report))
     return report
 
 
 def _deliver(session: Session, report: SweepReport, item: _Open, reminder: Reminder, today: date,
-             out_dir: Path | None, mailer: Mailer, calendar: WorkCalendar) -> None:
-    """Issue the notice of one claimed slot, email it, and record the outcome (commits)."""
+             out_dir: Path | None, mailer: Mailer, chat: ChatSender, calendar: WorkCalendar) -> None:
+    """Issue the notice of one claimed slot, email it and post it to the work-chat group, and
+    record the outcome (commits). A channel that got the notice on an earlier try is not used
+    again: a slot retried because the other channel failed reaches nobody twice."""
     d = item.deadline
     assert d.id is not None
     slot = reminder.slot
@@ -415,11 +422,13 @@ def _deliver(session: Session, report: SweepReport, item: _Open, reminder: Remin
     number = doc.number if doc else ""
     path = document_path(doc, out_dir) if doc else None
     values: dict[str, Any] = {"document_id": doc.id if doc else None}
+    subject, body = _message_text(item, slot, today, calendar, number, district_profile(session)) \
+        if item.email or chat.enabled else ("", "")
     if not item.email:
         values["status"] = ReminderStatus.NO_EMAIL
+    elif reminder.sent_at is not None:
+        values["status"] = ReminderStatus.SENT
     else:
-        subject, body = _message_text(item, slot, today, calendar, number,
-                                      district_profile(session))
         attachments = [path] if path else []
         outcome = mailer.send(build_message(sender=mailer.sender, to=[item.email], subject=subject,
                                             body=body, attachments=attachments))
@@ -429,12 +438,18 @@ def _deliver(session: Session, report: SweepReport, item: _Open, reminder: Remin
         values["last_error"] = outcome.error
         if outcome.delivery is Delivery.SENT:
             values["sent_at"] = utcnow()
+    posted = chat.deliver(session, reminder_id=reminder.id, unit=item.unit if d.unit_id is not None else None,  # type: ignore[arg-type]
+                          text=f"{subject}\n{body}")
+    if posted is not None and posted.delivery is Delivery.FAILED:
+        values["status"] = ReminderStatus.FAILED
+        values["last_error"] = f"工作群通知发送失败 (chat): {posted.error}"
     session.execute(update(Reminder).where(col(Reminder.id) == reminder.id).values(**values))
     session.commit()
 
     status = values["status"]
     line = item.line(slot, number=number, document=str(path or ""), delivery=status.value,
-                     error=values.get("last_error", ""), attempts=values.get("attempts", 0))
+                     error=values.get("last_error", ""), attempts=values.get("attempts", 0),
+                     chat="" if posted is None else posted.delivery.value)
     if status is ReminderStatus.FAILED:
         report.failed.append(line)
     elif status is ReminderStatus.NO_EMAIL:
@@ -471,7 +486,7 @@ def office_summary(report: SweepReport) -> str:
         ("需电话通知（无邮箱）", report.to_call,
          lambda x: f"{x.unit}（联系人 {x.contact_person or '未登记'}）：{x.what}"
                    f"（截止{cn_date(x.due_on)}），{slot_label(x.slot)}"),
-        ("邮件发送失败（下次催办时重发）", report.failed,
+        ("发送失败（下次催办时重发）", report.failed,
          lambda x: f"{x.unit} <{x.email}>：{slot_label(x.slot)}，尝试{x.attempts}次，{x.error}"),
         ("错过的提醒（已有更新的提醒，不再补发）", report.skipped,
          lambda x: f"{x.unit}：{x.what}，{slot_label(x.slot)}"),
@@ -482,6 +497,9 @@ def office_summary(report: SweepReport) -> str:
             lines += [f"  {i}. {fmt(x)}" for i, x in enumerate(items, 1)]
     if not any(items for _, items, _ in sections):
         lines.append("没有需要发送的提醒。")
+    chatted = {(x.deadline_id, x.slot) for _, items, _ in sections for x in items if x.chat == "sent"}
+    if chatted:
+        lines.append(f"\n工作群通知{will}发送：{len(chatted)} 件。")
     if report.due_cycles:
         lines.append(f"\n自查期限已届满的年度考核（编号）：{'、'.join(map(str, report.due_cycles))}")
     return "\n".join(lines) + "\n"

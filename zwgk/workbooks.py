@@ -230,10 +230,10 @@ def sheet_rows(workbook: CalamineWorkbook, title: str, width: int | None = None)
     """The rows of sheet ``title`` from row 1, ``width`` cells each (default: as wide as the
     sheet): blanks as None and whole numbers as int (calamine reads every number as a float),
     the rest as read. Raises CalamineError when the sheet's XML cannot be read."""
-    sheet = workbook.get_sheet_by_name(title)
-    width = sheet.total_width if width is None else width
-    return [tuple(_value(v) for v in row[:width]) + (None,) * (width - len(row))
-            for row in sheet.to_python(skip_empty_area=False)]
+    rows = workbook.get_sheet_by_name(title).to_python(skip_empty_area=False)
+    # Not the sheet's total_width: calamine gives the last column's index there, one short.
+    width = max(map(len, rows), default=0) if width is None else width
+    return [tuple(_value(v) for v in row[:width]) + (None,) * (width - len(row)) for row in rows]
 
 
 def _value(value: object) -> object:

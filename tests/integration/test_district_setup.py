@@ -80,6 +80,7 @@ def test_people_import_from_xlsx_then_reimport_says_what_changed(
     people = {p["name"]: p for p in json.loads(output)}
     assert people["林若川"]["position"] == "区长"
     assert people["苏映雪"]["roles"] == ["办公室", "考核组"]
+    assert people["苏映雪"]["email"] == "su@yunxi.example"  # the last column of the sheet
 
 
 def test_removing_a_person_keeps_the_name_on_decisions_and_is_audited(

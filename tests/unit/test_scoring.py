@@ -87,3 +87,11 @@ def test_weight_below_four_percent_is_rejected(weight: str) -> None:
     with pytest.raises(ValidationError, match="低于第十三条规定的 4%"):
         SchemeConfig(performance_weight=Decimal(weight))
     assert SchemeConfig(performance_weight=Decimal("4")).performance_weight == Decimal("4")
+
+
+def test_weighted_outside_results_take_their_share_and_zeroing_still_wins() -> None:
+    points = {"A": Decimal("60.0"), "B": Decimal("40.0")}
+    group = ScoreInput(points=points, deductions=[("A", Decimal("10.0"))], outside=[(Decimal("80.0"), Decimal("10")), (Decimal("50.0"), Decimal("5"))])
+    assert compute_score(group) == Decimal("87.0")  # 90 × 85% + 80 × 10% + 50 × 5% = 76.5 + 8 + 2.5
+    assert compute_score(ScoreInput(points=points, zeroed=True, outside=[(Decimal("100"), Decimal("10"))])) == Decimal("0.0")
+    assert compute_score(ScoreInput(points=points, outside=[])) == Decimal("100.0")

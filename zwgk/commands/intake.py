@@ -5,8 +5,6 @@
 ``export_app`` → ``zwgk export …``.
 """
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -17,13 +15,13 @@ import typer
 from rich.table import Table
 
 from models.assessment import SpecialKind
-from models.cycle import CycleNotFound, get_cycle
+from models.cycle import get_cycle
 from models.units import CATEGORY_LABELS
 from zwgk import daily, exports, results, scoresheets, selfcheck, special
 from zwgk.cli_common import AsJson, Db, Year, console, date_option, day_or_today, err, open_session, print_json
+from zwgk.cli_common import refusals as _refusals
 from zwgk.clock import office_today
 from zwgk.documents.paperwork import issue_self_check_forms
-from zwgk.lookup import IntakeError
 from zwgk.workbooks import ImportReport
 
 self_check_app = typer.Typer(help="自查评分表（第十条第（三）项） / self-check forms", no_args_is_help=True)
@@ -35,7 +33,8 @@ export_app = typer.Typer(help="考核结果运用（第十三条） / use of res
 OFFICE = "区政务公开办"
 
 
-def _points(value: str | None) -> Decimal | None:
+def parse_points_option(value: str | None) -> Decimal | None:
+    """A --points value as a Decimal (None when not given); BadParameter when not a number."""
     if value is None:
         return None
     try:
@@ -47,17 +46,8 @@ def _points(value: str | None) -> Decimal | None:
 Points = Annotated[str | None, typer.Option("--points", help="分值，最多一位小数")]
 
 
-@contextmanager
-def _refusals() -> Iterator[None]:
-    """Print what the office entered wrong in Chinese and exit 1, instead of a traceback."""
-    try:
-        yield
-    except (IntakeError, CycleNotFound) as exc:
-        err.print(f"[red]{exc}[/red]")
-        raise typer.Exit(1) from None
-
-
-def _report(report: ImportReport, as_json: bool, what: str) -> None:
+def print_report(report: ImportReport, as_json: bool, what: str) -> None:
+    """Print an import's outcome (or its JSON) and exit 1 when the file was refused."""
     if as_json:
         print_json(report.to_dict())
     elif report.problems:
@@ -99,7 +89,7 @@ def self_check_import(
     with open_session(db) as session, _refusals():
         report = selfcheck.import_self_checks(session, year=year, files=files,
                                               received_on=day_or_today(received))
-    _report(report, as_json, "自查评分表")
+    print_report(report, as_json, "自查评分表")
 
 
 @scores_app.command("sheet")
@@ -127,7 +117,7 @@ def scores_import(
     with open_session(db) as session, _refusals():
         report = scoresheets.import_score_workbook(session, cycle_id=get_cycle(session, year).id,  # type: ignore[arg-type]
                                                    path=file, by=by)
-    _report(report, as_json, "考核评分")
+    print_report(report, as_json, "考核评分")
 
 
 @scores_app.command("show")
@@ -165,7 +155,7 @@ def daily_add(
     """记录日常考核发现的问题（年度评分时作为扣分依据）/ record a daily-assessment finding."""
     with open_session(db) as session, _refusals():
         record = daily.add_daily_record(session, year=year, unit_name=unit, criterion_ref=criterion,
-                                        points=_points(points) or Decimal(0), method=method, finding=finding,
+                                        points=parse_points_option(points) or Decimal(0), method=method, finding=finding,
                                         by=by, on=day_or_today(on))
     console.print(f"已记录日常考核第 {record.id} 号：{unit} {criterion} 扣 {record.points} 分（{record.method.value}）。")
 
@@ -214,7 +204,7 @@ def special_add(
             console.print(f"已认定{unit}弄虚作假（第 {item.id} 号），考核等次为不合格。")
             console.print(f"已印发通报批评：{document.number} {document.title}（{document.path}）")
             return
-        item = special.add_special_item(session, year=year, unit_name=unit, kind=kind, points=_points(points),
+        item = special.add_special_item(session, year=year, unit_name=unit, kind=kind, points=parse_points_option(points),
                                         reason=reason, evidence=evidence, by=by, criterion_ref=criterion)
     console.print(f"已记录{special.KIND_LABELS[kind]}（第 {item.id} 号）：{unit} {item.points} 分。")
 

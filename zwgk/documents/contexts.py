@@ -93,6 +93,7 @@ class SchemeNotice(OfficialDocument):
     department_units: str
     timetable: list[TimetableRow]
     methods: str
+    outside_rule: str  # how outside evaluations count (a weight, or for reference only)
     grade_bands: list[GradeBandRow]
     weight_text: str
     township_annex_title: str
@@ -289,6 +290,50 @@ class DailyCircular(OfficialDocument):
     rows: list[DailyRow]
 
 
+class CadreRow(Row):
+    """One unit's line of the results sent to the cadre and discipline organs (article 13(3))."""
+
+    category: str
+    unit: str
+    score: str
+    grade: str
+    rank: str
+    falsification: str
+
+
+class CadreLetter(OfficialDocument):
+    """关于函送{year}年度政务公开工作考核结果的函: to the cadre department and the discipline
+    inspection organ, with every unit's result (article 13(3))."""
+
+    attachments: list[Attachment]
+    circular_number: str  # the results circular's number, '' when it was not issued through zwgk
+    unit_count: int
+    falsified_count: int
+    rectifying_count: int
+    rows: list[CadreRow]
+
+
+class FindingRow(Row):
+    seq: int
+    criterion: str
+    finding: str
+    points: str
+
+
+class GroupRecordForm(Context):
+    """A record of one of the group's activities at a unit (座谈会记录表, 自查汇报记录表,
+    实地核查记录表; article 10(4)): who, when, the minutes kept and the findings."""
+
+    unit_name: str
+    category_label: str
+    kind: str
+    held_on_text: str
+    members: str
+    minutes: str  # file name and SHA-256, or '无'
+    findings: list[FindingRow]
+    recorded_text: str
+
+
 class Template(StrEnum):
     """Every document template, by file name in ``doc_templates/``."""
 
@@ -306,6 +351,8 @@ class Template(StrEnum):
     ESCALATION = "督办通知.docx"
     CRITICISM = "通报批评.docx"
     DAILY_CIRCULAR = "日常考核情况通报.docx"
+    CADRE_LETTER = "关于函送年度政务公开工作考核结果的函.docx"
+    GROUP_RECORD = "考核组工作记录表.docx"
 
 
 CONTEXTS: dict[Template, type[Context]] = {
@@ -323,6 +370,8 @@ CONTEXTS: dict[Template, type[Context]] = {
     Template.ESCALATION: ReminderNotice,
     Template.CRITICISM: Criticism,
     Template.DAILY_CIRCULAR: DailyCircular,
+    Template.CADRE_LETTER: CadreLetter,
+    Template.GROUP_RECORD: GroupRecordForm,
 }
 
 PORTAL_TEMPLATE = "考核结果公示.html.j2"

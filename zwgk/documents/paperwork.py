@@ -8,11 +8,12 @@ is relative to the output folder (see ``register.document_path``). Files go to
     00-日常考核  日常考核情况通报
     01-实施方案  实施方案通知；实施方案的审定意见
     02-自查      自查通知、各单位自查评分表
-    03-考核组    成立考核组通知、各单位考核评分表、考核结果汇总表
+    03-考核组    成立考核组通知、各单位考核评分表、考核结果汇总表、考核组工作记录表
     04-审核审定  考核结果的请示、审核意见、审定意见
     05-通报公布  考核结果通报、公示网页、通报批评
     06-整改      各单位问题反馈及整改通知书
     07-催办督办  催办通知、督办通知
+    08-结果运用  函送干部主管部门和纪检监察机关的考核结果
 
 The office (the district profile's office organ) issues everything except the leading group's decisions
 (审定意见 on the scheme and on the results), which carry the leading group's number.
@@ -41,6 +42,7 @@ from models.cycle import Cycle, Gate, GateDecision, scheme_points
 from models.deadlines import DEADLINE_LABELS, Deadline, DeadlineKind
 from models.district import Profile
 from models.documents import IssuedDocument
+from models.group_records import FORM_TITLES, GroupActivity, GroupFinding
 from models.rectification import RectificationItem
 from models.scheme import SchemeConfig
 from models.stages import STAGE_LABELS, Stage
@@ -61,6 +63,7 @@ FOLDERS: dict[str, str] = {
     "publish": "05-通报公布",
     "rectification": "06-整改",
     "reminders": "07-催办督办",
+    "use": "08-结果运用",
 }
 
 INDENT = "　　　"  # aligns attachments 2, 3 … under the first, after "附件："
@@ -103,6 +106,12 @@ class Names:
     @property
     def group(self) -> str:
         return f"{self.profile.district}政务公开工作考核组"
+
+    @property
+    def cadre_organs(self) -> str:
+        """The cadre department and the discipline inspection organ of article 13(3)."""
+        district = self.profile.district
+        return f"中共{district}委组织部，中共{district}纪委、{district}监委"
 
 
 def _names(session: Session) -> Names:
@@ -291,6 +300,7 @@ def issue_scheme_notice(*, session: Session, cycle_id: int, on: date,
             department_units="、".join(unit_names[Category.DEPARTMENT]),
             timetable=timetable,
             methods="、".join(m.value for m in GroupMethod if m is not GroupMethod.DAILY),
+            outside_rule=scheme.outside_rule(),
             grade_bands=_band_texts(scheme), weight_text=f"{_num(scheme.performance_weight)}%",
             township_annex_title=annex_titles[Category.TOWNSHIP],
             department_annex_title=annex_titles[Category.DEPARTMENT],
@@ -774,3 +784,66 @@ def issue_daily_circular(*, session: Session, year: int, on: date, cycle_id: int
         title=title, issued_on=on, addressees=names.all_units,
         path=_path(year, "daily", f"{year}年度政务公开工作日常考核情况通报"),
         template=Template.DAILY_CIRCULAR, build=build), out_dir)
+
+
+# ---------------------------------------------------------------- 03 the group's activities
+
+def issue_group_record(*, session: Session, activity_id: int,
+                       out_dir: Path | None = None) -> IssuedDocument:
+    """The record form of one of the group's activities at a unit (实地核查记录表 and the like):
+    members, date, the minutes kept with their SHA-256, and the findings as proposed deductions."""
+    activity = session.get(GroupActivity, activity_id)
+    if activity is None:
+        raise LookupError(f"没有编号为 {activity_id} 的考核组工作记录 (no group activity {activity_id})")
+    cycle = _cycle(session, activity.cycle_id)
+    unit = session.get(Unit, activity.unit_id)
+    assert unit is not None
+    year = cycle.year
+    form = FORM_TITLES[activity.kind]
+    findings = session.exec(
+        select(GroupFinding, Criterion).join(Criterion, col(Criterion.id) == GroupFinding.criterion_id)
+        .where(GroupFinding.activity_id == activity_id).order_by(col(GroupFinding.id))).all()
+    minutes = (f"{activity.minutes_name}（SHA-256：{activity.minutes_sha256}）"
+               if activity.minutes_name else "无")
+    context = c.GroupRecordForm(
+        title=f"{year}年度政务公开工作考核{form}", year=year, unit_name=unit.name,
+        category_label=CATEGORY_LABELS[unit.category], kind=activity.kind.value,
+        held_on_text=cn_date(activity.held_on), members=activity.members, minutes=minutes,
+        findings=[c.FindingRow(seq=i, criterion=f"{x.ref} {x.text}", finding=f.finding, points=pts(f.points))
+                  for i, (f, x) in enumerate(findings, start=1)],
+        recorded_text=f"记录编号：第{activity_id}号")
+    return issue(session, Issue(
+        key=DocKey(cycle.id, "group", unit.id, "group_record", str(activity_id)), organ=None, year=year,
+        title=f"{context.title}（{unit.name}）", issued_on=activity.held_on, addressees=_names(session).group,
+        path=_path(year, "group", form, unit.name, activity.held_on.isoformat(), f"第{activity_id}号"),
+        template=Template.GROUP_RECORD, build=lambda _number: context), out_dir)
+
+
+# ---------------------------------------------------------------- 08 use of results
+
+def issue_cadre_letter(*, session: Session, cycle_id: int, on: date, rows: Sequence[c.CadreRow],
+                       rectifying: int, out_dir: Path | None = None) -> IssuedDocument:
+    """关于函送{year}年度政务公开工作考核结果的函 to the cadre department and the discipline
+    inspection organ (article 13(3)), with ``rows`` (every unit's result) as its annex and the
+    number of units whose rectification is not verified yet."""
+    names = _names(session)
+    cycle = _cycle(session, cycle_id)
+    year = cycle.year
+    title = f"关于函送{year}年度政务公开工作考核结果的函"
+    circular = _find_issued(session, cycle_id, "results_circular")
+    addressees = names.cadre_organs
+
+    def build(number: str) -> c.CadreLetter:
+        return c.CadreLetter(
+            **_official(names, organ="office", number=number, title=title, year=year, addressees=addressees,
+                        on=on, cc=names.leading_group),
+            attachments=_attachments([f"{year}年度政务公开工作考核结果情况表"]),
+            circular_number=circular.number if circular else "", unit_count=len(rows),
+            falsified_count=sum(1 for r in rows if r.falsification), rectifying_count=rectifying,
+            rows=list(rows))
+
+    return issue(session, Issue(
+        key=DocKey(cycle_id, "use", None, "cadre_letter"), organ="office", year=year, title=title,
+        issued_on=on, addressees=addressees,
+        path=_path(year, "use", f"关于函送{year}年度政务公开工作考核结果的函"),
+        template=Template.CADRE_LETTER, build=build), out_dir)

@@ -1,0 +1,128 @@
+"""Commands for the provisions beyond the main procedure (registered by zwgk.cli).
+
+``zwgk export cadre`` (article 13(3)), ``zwgk group …`` (the group's activities, article 10(4)),
+``zwgk evaluations …`` (third-party evaluation and public-opinion survey, article 10(4)).
+"""
+
+import re
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from models.audit import OFFICE_ACTOR
+from zwgk import cadre, evaluations, group_records
+from zwgk.cli_common import AsJson, Db, On, Year, console, day_or_today, open_session, print_json, refusals
+from zwgk.commands.intake import export_app, parse_points_option, print_report
+
+
+@export_app.command("cadre")
+def export_cadre(
+    year: Year,
+    out: Annotated[Path, typer.Option("--out", help="输出的 .xlsx 文件")],
+    by: Annotated[str, typer.Option("--by", help="经办人")] = OFFICE_ACTOR,
+    on: On = None,
+    db: Db = None,
+) -> None:
+    """函送干部主管部门和纪检监察机关的考核结果（第十三条第（三）项）及函 / results for the cadre and discipline organs."""
+    with open_session(db) as session, refusals():
+        result = cadre.export_cadre(session, year=year, path=out, on=day_or_today(on), by=by)
+    marked = [line.unit for line in result.lines if line.falsification]
+    console.print(f"已导出 {len(result.lines)} 个单位的考核结果：{result.path}")
+    if marked:
+        console.print("弄虚作假（第十四条）：" + "、".join(marked))
+    console.print(f"已印发函：{result.letter.number} {result.letter.title}（{result.letter.path}）")
+
+
+group_app = typer.Typer(help="考核组工作记录：座谈会、自查汇报、实地核查（第十条第（四）项） / the group's activities",
+                        no_args_is_help=True)
+evaluations_app = typer.Typer(help="外部评价：第三方评估、民意调查（第十条第（四）项） / outside evaluations",
+                              no_args_is_help=True)
+
+
+@group_app.command("record")
+def group_record(
+    year: Year,
+    unit: Annotated[str, typer.Argument(help="单位名称")],
+    kind: Annotated[str, typer.Option("--kind", help="座谈会、自查汇报或实地核查")],
+    by: Annotated[str, typer.Option("--by", help="参加的考核组成员，多人用“、”或逗号分隔")],
+    on: On = None,
+    minutes: Annotated[Path | None, typer.Option("--minutes", help="记录材料（纪要、照片等），保存副本并记录 SHA-256")] = None,
+    finding: Annotated[list[str] | None, typer.Option("--finding", help="发现的问题（可多次，与 --criterion、--points 一一对应）")] = None,
+    criterion: Annotated[list[str] | None, typer.Option("--criterion", help="对应的二级指标编号，如 T033")] = None,
+    points: Annotated[list[str] | None, typer.Option("--points", help="拟扣分值（由考核组评分时确定）")] = None,
+    db: Db = None,
+) -> None:
+    """记录考核组在单位开展的活动及发现的问题，印发记录表 / record a symposium, hearing or on-site check."""
+    texts, refs, values = finding or [], criterion or [], points or []
+    if not len(texts) == len(refs) == len(values):
+        raise typer.BadParameter("每个 --finding 须有对应的 --criterion 和 --points "
+                                 f"（现有 {len(texts)} 个发现、{len(refs)} 个指标、{len(values)} 个分值）")
+    findings = [group_records.FindingInput(criterion=r, points=parse_points_option(p), text=t)
+                for t, r, p in zip(texts, refs, values, strict=True)]
+    with open_session(db) as session, refusals():
+        activity, form = group_records.record_activity(
+            session, year=year, unit_name=unit, kind=kind, held_on=day_or_today(on),
+            members=re.split(r"[、,，]", by), findings=findings, minutes=minutes)
+    console.print(f"已记录考核组工作第 {activity.id} 号：{unit} {activity.kind.value}（{activity.held_on}），"
+                  f"发现问题 {len(findings)} 个，已列入考核评分工作簿待考核组确定。")
+    if activity.minutes_path:
+        console.print(f"记录材料已保存：{activity.minutes_path}（SHA-256 {activity.minutes_sha256}）")
+    console.print(f"记录表：{form.path}")
+
+
+@group_app.command("list")
+def group_list(
+    year: Year,
+    unit: Annotated[str | None, typer.Option("--unit", help="只看一个单位")] = None,
+    as_json: AsJson = False,
+    db: Db = None,
+) -> None:
+    """列出考核组工作记录 / list the group's activities."""
+    with open_session(db) as session, refusals():
+        views = group_records.list_activities(session, year=year, unit_name=unit)
+    if as_json:
+        print_json([asdict(v) for v in views])
+        return
+    table = Table(title=f"{year} 年度考核组工作记录（{len(views)} 条）")
+    for col in ("编号", "日期", "单位", "方式", "考核组成员", "发现的问题", "记录材料"):
+        table.add_column(col, overflow="fold")
+    for v in views:
+        table.add_row(str(v.id), v.held_on.isoformat(), v.unit, v.kind, v.members, "\n".join(v.findings) or "—",
+                      v.minutes or "—")
+    console.print(table)
+
+
+@evaluations_app.command("import")
+def evaluations_import(
+    year: Year,
+    file: Annotated[Path, typer.Argument(help="CSV 或 .xlsx，表头：单位名称,得分（或满意率）,样本量,评估机构")],
+    source: Annotated[str, typer.Option("--source", help="第三方评估 或 民意调查")],
+    by: Annotated[str, typer.Option("--by", help="导入人姓名")] = OFFICE_ACTOR,
+    as_json: AsJson = False,
+    db: Db = None,
+) -> None:
+    """导入第三方评估或民意调查结果（有任何问题则整份文件不导入）/ import outside results, all or nothing."""
+    with open_session(db) as session, refusals():
+        report = evaluations.import_evaluations(session, year=year, path=file, source=source, by=by)
+    print_report(report, as_json, f"{source}结果")
+
+
+@evaluations_app.command("weight")
+def evaluations_weight(
+    year: Year,
+    source: Annotated[str, typer.Option("--source", help="第三方评估 或 民意调查")],
+    by: Annotated[str, typer.Option("--by", help="办公室工作人员姓名")],
+    weight: Annotated[str | None, typer.Option("--weight", help="计入考核得分的权重（%），如 10")] = None,
+    reference_only: Annotated[bool, typer.Option("--reference-only", help="仅供参考，不计入考核得分")] = False,
+    db: Db = None,
+) -> None:
+    """拟定实施方案时确定外部评价如何计分：权重或仅供参考 / how outside results count in the year's scheme."""
+    if (weight is None) == (not reference_only):
+        raise typer.BadParameter("须且只能指定 --weight 或 --reference-only 之一")
+    with open_session(db) as session, refusals():
+        scheme = evaluations.set_weight(session, year=year, source=source, by=by,
+                                        weight=None if reference_only else parse_points_option(weight))
+    console.print(f"{year} 年度实施方案：{scheme.outside_rule()}。")

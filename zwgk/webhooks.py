@@ -1,0 +1,129 @@
+"""Work-chat notices: reminders, overdue notices and escalations posted to a WeCom (企业微信) or
+DingTalk (钉钉) group robot, beside email.
+
+Each unit may have its own group robot (``ZWGK_WEBHOOK_UNITS``); a unit without one, and the
+group's own deadlines, go to the office's robot (``ZWGK_WEBHOOK_URL``). Nothing configured means
+no attempt at all. A post is retried with a short backoff; a robot answers HTTP 200 with
+``errcode`` 0 when it took the message, anything else is a failure that the next sweep retries.
+A DingTalk robot with a signing secret (加签) gets ``timestamp`` and ``sign`` query parameters:
+base64(HMAC-SHA256(secret, "timestamp\\nsecret")), timestamp in milliseconds.
+
+The once-only guarantee is the sweep's: it claims a reminder slot before sending, and the
+``ChatDelivery`` row of the slot records that its chat message went out, so a slot retried for
+another channel's failure never posts twice.
+"""
+
+import base64
+import hashlib
+import hmac
+import time
+import urllib.parse
+from collections.abc import Callable, Sequence
+
+import httpx
+from sqlmodel import Session, select
+
+from models.chat import ChatDelivery
+from models.types import utcnow
+from zwgk.mail import DEFAULT_BACKOFF, Delivery, Outcome
+from zwgk.settings import Robot, Settings, get_settings
+
+_TIMEOUT_S = 10
+# WeCom and DingTalk both cap a text message (2,048 and 20,000 bytes); long notices are cut.
+MAX_TEXT_BYTES = 2000
+
+
+def sign(secret: str, timestamp_ms: int) -> str:
+    """DingTalk's signature of a request made at ``timestamp_ms`` (not yet URL-encoded)."""
+    digest = hmac.new(secret.encode("utf-8"), f"{timestamp_ms}\n{secret}".encode("utf-8"),
+                      hashlib.sha256).digest()
+    return base64.b64encode(digest).decode("ascii")
+
+
+def signed_url(robot: Robot, timestamp_ms: int) -> str:
+    """The address to post to: with ``timestamp`` and ``sign`` for a signed DingTalk robot."""
+    if robot.kind != "dingtalk" or not robot.secret:
+        return robot.url
+    query = urllib.parse.urlencode({"timestamp": timestamp_ms, "sign": sign(robot.secret, timestamp_ms)})
+    return f"{robot.url}{'&' if '?' in robot.url else '?'}{query}"
+
+
+def _text(text: str) -> str:
+    data = text.encode("utf-8")
+    return text if len(data) <= MAX_TEXT_BYTES else data[:MAX_TEXT_BYTES].decode("utf-8", "ignore") + "…"
+
+
+class ChatSender:
+    """Posts text messages to the configured group robots; one instance serves a whole sweep."""
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        sleep: Callable[[float], None] = time.sleep,
+        backoff: Sequence[float] = DEFAULT_BACKOFF,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        """``sleep``, ``backoff`` and ``clock`` are injectable so tests need not wait."""
+        self.settings = settings or get_settings()
+        self._sleep = sleep
+        self._backoff = tuple(backoff)
+        self._clock = clock
+
+    @property
+    def enabled(self) -> bool:
+        """Whether any group robot is configured."""
+        return bool(self.settings.webhook_url or self.settings.webhook_units)
+
+    def robot_for(self, unit: str | None) -> tuple[str, Robot] | None:
+        """The robot a notice about ``unit`` goes to (its own, else the office's), with its label."""
+        own = self.settings.webhook_units.get(unit) if unit else None
+        if own is not None:
+            return "unit", own
+        office = self.settings.office_robot
+        return ("office", office) if office else None
+
+    def post(self, robot: Robot, text: str) -> Outcome:
+        """Post ``text`` to ``robot``, retrying with backoff; never raises for a delivery problem."""
+        payload = {"msgtype": "text", "text": {"content": _text(text)}}
+        error = ""
+        for attempt in range(1, len(self._backoff) + 2):
+            try:
+                response = httpx.post(signed_url(robot, int(self._clock() * 1000)), json=payload,
+                                      timeout=_TIMEOUT_S)
+                answer = response.json() if response.status_code == 200 else {}
+                if response.status_code == 200 and answer.get("errcode") == 0:
+                    return Outcome(Delivery.SENT, attempt)
+                error = f"HTTP {response.status_code} {answer.get('errmsg', response.text[:200])}"
+            except (httpx.HTTPError, ValueError) as exc:  # ValueError: an answer that is not JSON
+                error = f"{type(exc).__name__}: {exc}"
+            if attempt <= len(self._backoff):
+                self._sleep(self._backoff[attempt - 1])
+        return Outcome(Delivery.FAILED, len(self._backoff) + 1, error)
+
+    def post_office(self, text: str) -> bool:
+        """Post ``text`` to the office's robot; True when it arrived."""
+        office = self.settings.office_robot
+        return office is not None and self.post(office, text).delivery is Delivery.SENT
+
+    def deliver(self, session: Session, *, reminder_id: int, unit: str | None, text: str) -> Outcome | None:
+        """Post the chat message of a claimed reminder slot unless it already went out (commits).
+
+        None when no robot serves ``unit``. The caller holds the slot's claim, so no other sweep
+        posts it at the same time.
+        """
+        target = self.robot_for(unit)
+        if target is None:
+            return None
+        label, robot = target
+        row = session.exec(select(ChatDelivery).where(ChatDelivery.reminder_id == reminder_id)).first()
+        if row is not None and row.sent:
+            return Outcome(Delivery.SENT, 0)
+        outcome = self.post(robot, text)
+        row = row or ChatDelivery(reminder_id=reminder_id, robot=label)
+        row.robot, row.attempts = label, row.attempts + outcome.attempts
+        row.sent, row.last_error = outcome.delivery is Delivery.SENT, outcome.error
+        row.sent_at = utcnow() if row.sent else None
+        session.add(row)
+        session.commit()
+        return outcome
