@@ -97,6 +97,8 @@ def _gate_page(request: Request, caller: Caller, session: Session, year: int, ga
                 documents=overview.gate_documents(session, cycle_id=cycle.id, gate=gate),  # type: ignore[arg-type]
                 waiting=data["gate"] is gate, return_choices=len(RETURN_TO[gate]) > 1, **extra)
 
+                material=overview.gate_material(session, cycle_id=cycle.id, gate=gate,  # type: ignore[arg-type]
+                                                today=today(request)),
 
 @router.get("/cycles/{year}/gates/{gate}")
 def gate_page(request: Request, year: int, gate: str, caller: Caller = Depends(page_caller),

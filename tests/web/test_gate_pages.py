@@ -1,0 +1,47 @@
+"""The gate pages show what is decided."""
+
+from datetime import date
+from decimal import Decimal
+
+from fastapi.testclient import TestClient
+from sqlmodel import Session, col, select
+
+from models.assessment import Assessment
+from models.cycle import Cycle, scheme_points, transition
+from models.stages import Stage
+from models.units import Unit
+from tests.web.conftest import log_in
+from zwgk.documents.paperwork import issue_review_request
+
+
+def test_scheme_gate_shows_the_draft_scheme(client: TestClient, workbench: Session, demo_cycle: Cycle) -> None:
+    log_in(client, "leader")
+    page = client.get("/cycles/2025/gates/scheme").text
+    assert "实施方案（送审稿）" in page
+    assert "乡(镇)人民政府、社区服务中心（" in page and "区直部门（" in page and "青岚镇（演示）" in page  # the units
+    assert "优秀" in page and "分（含）以上" in page  # the grade bands
+    assert "单位自查" in page and "个工作日内" in page  # the periods
+    points = scheme_points(workbench, demo_cycle.id)  # type: ignore[arg-type]
+    assert f'data-label="分值" class="nowrap">{points["T001"]:.1f}</td>' in page  # the year's points
+    assert page.count("<details") == 2  # one indicator table per category
+
+
+def test_review_gates_show_the_request_with_proposed_ranks(client: TestClient, workbench: Session,
+                                                          demo_cycle: Cycle) -> None:
+    assert demo_cycle.id is not None
+    for stage in (Stage.SCHEME_APPROVED, Stage.SELF_CHECK, Stage.GROUP_ASSESSMENT, Stage.OFFICE_REVIEW):
+        transition(session=workbench, cycle_id=demo_cycle.id, to=stage, actor="测试")
+    pairs = workbench.exec(select(Assessment, Unit).join(Unit, col(Unit.id) == Assessment.unit_id)
+                           .where(Assessment.cycle_id == demo_cycle.id).order_by(col(Unit.id))).all()
+    for rank, (assessment, _unit) in enumerate(pairs[:2], start=1):
+        assessment.score, assessment.grade, assessment.rank = Decimal("95.0") - rank, "优秀", rank
+        workbench.add(assessment)
+    workbench.commit()
+    request = issue_review_request(session=workbench, cycle_id=demo_cycle.id, on=date(2026, 3, 2))
+    log_in(client, "office")
+    page = client.get("/cycles/2025/gates/office-review").text
+    assert "拟定名次" in page and "考核等次为优秀2个" in page
+    first = pairs[0][1].name
+    assert f'<td data-label="名次">1</td><td data-label="单位">{first}</td>' in page
+    assert f"/documents/{request.id}.docx" in page and 'name="decision"' in page
+    assert "考核等次为优秀2个" in client.get("/cycles/2025/gates/leading-group").text
