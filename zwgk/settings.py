@@ -2,6 +2,7 @@
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -25,6 +26,8 @@ class Settings(BaseSettings):
     smtp_from: str = "zwgk@localhost"
     secret_key: str | None = Field(default=None, description="signs workbench sessions; else one kept in the database")
     upload_max_mb: int = Field(default=20, description="largest file the workbench accepts, in MB")
+    password_hash: Literal["recommended", "fast"] = Field(
+        default="recommended", description="argon2 cost of workbench passwords; fast only for tests")
 
 
 @lru_cache(maxsize=1)
