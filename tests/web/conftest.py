@@ -27,6 +27,7 @@ from zwgk.procedure import start_cycle
 from zwgk.roster import load_demo
 from zwgk.settings import get_settings
 from zwgk.web.app import create_app
+from zwgk.web.background import CycleRunner
 
 PASSWORD = "correct-horse-1"
 LEADER, OFFICE, ASSESSOR = "张明远", "刘静怡", "考核员甲"  # 刘静怡: office staff only
@@ -125,3 +126,7 @@ def open_self_check(session: Session, cycle: Cycle) -> None:
     transition(session=session, cycle_id=cycle.id, to=Stage.SCHEME_APPROVED, actor="测试")
     transition(session=session, cycle_id=cycle.id, to=Stage.SELF_CHECK, actor="测试")
 
+
+def runner_of(client: TestClient) -> CycleRunner:
+    """The background runner of the client's workbench."""
+    return client.app.state.runner  # type: ignore[attr-defined,no-any-return]

@@ -1,8 +1,10 @@
-"""The gate pages show what is decided."""
+"""The gate pages show what is decided; a decision's run carries on in the background."""
 
+import threading
 from datetime import date
 from decimal import Decimal
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, col, select
 
@@ -10,7 +12,9 @@ from models.assessment import Assessment
 from models.cycle import Cycle, scheme_points, transition
 from models.stages import Stage
 from models.units import Unit
-from tests.web.conftest import log_in
+from tests.flows.conftest import wait_until
+from tests.web.conftest import log_in, runner_of
+from zwgk import runs
 from zwgk.documents.paperwork import issue_review_request
 
 
@@ -45,3 +49,29 @@ def test_review_gates_show_the_request_with_proposed_ranks(client: TestClient, w
     assert f'<td data-label="名次">1</td><td data-label="单位">{first}</td>' in page
     assert f"/documents/{request.id}.docx" in page and 'name="decision"' in page
     assert "考核等次为优秀2个" in client.get("/cycles/2025/gates/leading-group").text
+
+
+def test_runs_carry_on_one_at_a_time_per_cycle(client: TestClient, workbench: Session,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """A second request while the run goes on is not run beside it but once more after it."""
+    release, calls = threading.Event(), []
+
+    def resume(_session: Session, year: int, **_kwargs: object) -> None:
+        calls.append(year)
+        release.wait(30)
+        if len(calls) == 2:
+            raise RuntimeError("模拟故障")
+
+    monkeypatch.setattr(runs, "resume", resume)
+    runner = runner_of(client)
+    assert runner.carry_on(2025).startswith("已记录")
+    assert runner.carry_on(2025).startswith("已记录")
+    assert runner.running(2025) and calls == [2025]
+    log_in(client, "leader")
+    page = client.get("/cycles/2025").text
+    assert "年度考核正在继续办理" in page and 'http-equiv="refresh"' in page
+    release.set()
+    wait_until(lambda: not runner.running(2025), timeout=30, what="the background run")
+    assert calls == [2025, 2025]
+    page = client.get("/cycles/2025").text
+    assert "年度考核未能继续办理" in page and "模拟故障" in page and "refresh" not in page
