@@ -26,7 +26,7 @@ def test_scheme_gate_shows_the_draft_scheme(client: TestClient, workbench: Sessi
     assert "优秀" in page and "分（含）以上" in page  # the grade bands
     assert "单位自查" in page and "个工作日内" in page  # the periods
     points = scheme_points(workbench, demo_cycle.id)  # type: ignore[arg-type]
-    assert f'data-label="分值" class="nowrap">{points["T001"]:.1f}</td>' in page  # the year's points
+    assert f'data-label="分值" class="pair nowrap">{points["T001"]:.1f}</td>' in page  # the year's points
     assert page.count("<details") == 2  # one indicator table per category
 
 
@@ -46,7 +46,7 @@ def test_review_gates_show_the_request_with_proposed_ranks(client: TestClient, w
     page = client.get("/cycles/2025/gates/office-review").text
     assert "拟定名次" in page and "考核等次为优秀2个" in page
     first = pairs[0][1].name
-    assert f'<td data-label="名次">1</td><td data-label="单位">{first}</td>' in page
+    assert f'<td data-label="名次" class="pair">1</td><td data-label="单位" class="pair">{first}</td>' in page
     assert f"/documents/{request.id}.docx" in page and 'name="decision"' in page
     assert "考核等次为优秀2个" in client.get("/cycles/2025/gates/leading-group").text
 
