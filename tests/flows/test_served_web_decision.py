@@ -1,7 +1,6 @@
 """With a Prefect server, a leading-group member's decision on the workbench resumes the
 suspended deployment run, as `zwgk approve` does."""
 
-import re
 import sqlite3
 import subprocess
 import sys
@@ -10,25 +9,15 @@ from pathlib import Path
 import httpx
 
 from tests.flows.conftest import REPO, free_port, wait_until
-from tests.flows.test_served_deployment import run_state, served, status, zwgk  # noqa: F401 (served: a fixture)
+from tests.flows.test_served_deployment import served, start_until_scheme_gate, status  # noqa: F401 (served: a fixture)
+from tests.web.conftest import csrf_of
 
 PASSWORD = "served-pass-1"
 
 
-def csrf(html: str) -> str:
-    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert match, html[:300]
-    return match.group(1)
-
-
 def test_web_decision_resumes_the_suspended_run(served, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
     env, db = served
-    wait_until(lambda: zwgk(env, "cycle", "start", "2025", "--today", "2026-01-05").returncode == 0,
-               timeout=120, interval=3, what="deployment registered and run started")
-    report = wait_until(lambda: (s := status(env)) and s["waiting_for"] == "gate:scheme" and s,
-                        timeout=180, what="the run to wait at the scheme gate")
-    run_id = report["flow_run_id"]
-    wait_until(lambda: run_state(env, run_id) == "Suspended", timeout=60, what="run suspended")
+    run_id = start_until_scheme_gate(env)
     created = subprocess.run([str(Path(sys.executable).with_name("zwgk")), "accounts", "create", "leader",
                               "--person", "张明远", "--password-stdin"], input=PASSWORD + "\n", env=env,
                              capture_output=True, text=True, timeout=120, cwd=REPO)
@@ -42,12 +31,12 @@ def test_web_decision_resumes_the_suspended_run(served, tmp_path: Path) -> None:
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as client:
             login_page = wait_until(lambda: _get(client, "/login"), timeout=120, what="the workbench")
             response = client.post("/login", data={"username": "leader", "password": PASSWORD,
-                                                   "csrf_token": csrf(login_page)})
+                                                   "csrf_token": csrf_of(login_page)})
             assert response.status_code == 303, response.text
             gate = client.get("/cycles/2025/gates/scheme")
             assert "实施方案（送审稿）" in gate.text
             response = client.post("/cycles/2025/gates/scheme", data={
-                "decision": "approve", "comment": "同意印发", "csrf_token": csrf(gate.text)})
+                "decision": "approve", "comment": "同意印发", "csrf_token": csrf_of(gate.text)})
             assert response.status_code == 303, response.text
             assert "年度考核已恢复运行" in client.get("/cycles/2025").text
     finally:

@@ -114,7 +114,7 @@ def test_password_hash_cost_follows_the_setting(workbench: Session, monkeypatch:
     assert "$m=8,t=1,p=1$" in fast.password_hash
     monkeypatch.setenv("ZWGK_PASSWORD_HASH", "recommended")
     get_settings.cache_clear()
-    recommended = PasswordHasher()
+    cost = PasswordHasher()
     account, _ = accounts.create_account(workbench, login="slow", person=LEADER, password=PASSWORD, actor="测试")
-    assert f"$m={recommended.memory_cost},t={recommended.time_cost},p={recommended.parallelism}$" in account.password_hash
+    assert f"$m={cost.memory_cost},t={cost.time_cost},p={cost.parallelism}$" in account.password_hash
     assert accounts.authenticate(workbench, login="leader", password=PASSWORD).login == "leader"

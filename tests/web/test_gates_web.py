@@ -1,6 +1,5 @@
 """A leading-group member's decision on the workbench runs the cycle on, as `zwgk approve` does."""
 
-from datetime import date
 
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
@@ -10,7 +9,7 @@ from models.accounts import Account
 from models.cycle import Cycle, GateDecision
 from models.stages import Stage
 from tests.flows.conftest import wait_until
-from tests.web.conftest import LEADER, csrf_of, log_in, runner_of
+from tests.web.conftest import LEADER, log_in, runner_of
 from zwgk.cli import app
 
 
