@@ -22,7 +22,7 @@ from models.stages import STAGE_LABELS, Stage
 from models.uploads import Upload, UploadKind
 from models.units import Unit
 from zwgk import status
-from zwgk.documents.paperwork import FOLDERS
+from zwgk.documents.paperwork import FOLDERS, ReviewDraft, SchemeDraft, review_draft, scheme_draft
 from zwgk.documents.register import document_path
 from zwgk.gates import GATE_STAGE
 from zwgk.rectification import STATE_LABELS
@@ -146,6 +146,14 @@ def gate_documents(session: Session, *, cycle_id: int, gate: Gate) -> list[Docum
     lines = document_lines(session, cycle_id=cycle_id)
     latest = {d.doc_type: d for d in lines if d.doc_type in GATE_DOCUMENTS[gate]}
     return [latest[t] for t in GATE_DOCUMENTS[gate] if t in latest]
+
+
+def gate_material(session: Session, *, cycle_id: int, gate: Gate, today: date) -> SchemeDraft | ReviewDraft:
+    """What is decided at ``gate``, to show on its page: the scheme as it would be issued today,
+    or the results the review request proposes (ranks, scores and grades per category)."""
+    if gate is Gate.SCHEME:
+        return scheme_draft(session=session, cycle_id=cycle_id, on=today)
+    return review_draft(session=session, cycle_id=cycle_id)
 
 
 def latest_cycle_of_unit(session: Session, unit_id: int) -> Cycle | None:

@@ -93,12 +93,18 @@ def resume(session: Session, year: int, *, today: date | None = None,
 def approve(session: Session, year: int, decision: gates.Decision, *,
             today: date | None = None) -> RunInfo:
     """Record a gate decision (refused whole if not allowed), then let the run carry on."""
+    run_input = record_decision(session, year, decision, today=today)
+    return resume(session, year, today=today, run_input=run_input)
+
+
+def record_decision(session: Session, year: int, decision: gates.Decision, *,
+                    today: date | None = None) -> dict[str, str]:
+    """Record a gate decision (refused whole if not allowed); the input that resumes the run."""
     cycle = get_cycle(session, year)
     _refuse_today_for_deployment(cycle.flow_run_id, today)
     gates.decide(session, cycle_id=cycle.id, decision=decision)  # type: ignore[arg-type]
-    run_input = {"decision": decision.decision, "by": decision.by, "comment": decision.comment,
-                 "return_to": str(decision.return_to or "")}
-    return resume(session, year, today=today, run_input=run_input)
+    return {"decision": decision.decision, "by": decision.by, "comment": decision.comment,
+            "return_to": str(decision.return_to or "")}
 
 
 def _refuse_today_for_deployment(flow_run_id: str | None, today: date | None) -> None:

@@ -2,6 +2,7 @@
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -33,6 +34,8 @@ class Settings(BaseSettings):
     smtp_from: str = "zwgk@localhost"
     secret_key: str | None = Field(default=None, description="signs workbench sessions; else one kept in the database")
     upload_max_mb: int = Field(default=20, description="largest file the workbench accepts, in MB")
+    password_hash: Literal["recommended", "fast"] = Field(
+        default="recommended", description="argon2 cost of workbench passwords; fast only for tests")
     webhook_url: str | None = Field(default=None, description="办公室工作群机器人的 webhook 地址")
     webhook_kind: str = Field(default="wecom", pattern="^(wecom|dingtalk)$")
     webhook_secret: str | None = Field(default=None, description="钉钉加签密钥")

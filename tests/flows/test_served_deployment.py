@@ -52,14 +52,20 @@ def served(prefect_server: dict[str, str], tmp_path: Path):  # type: ignore[no-u
     log.close()
 
 
-def test_suspends_at_gate_and_zwgk_approve_resumes(served) -> None:  # type: ignore[no-untyped-def]
-    env, db = served
+def start_until_scheme_gate(env: dict[str, str]) -> str:
+    """Start the 2025 run through the deployment; its id once it is suspended at the scheme gate."""
     wait_until(lambda: zwgk(env, "cycle", "start", "2025", "--today", "2026-01-05").returncode == 0,
                timeout=120, interval=3, what="deployment registered and run started")
     report = wait_until(lambda: (s := status(env)) and s["waiting_for"] == "gate:scheme" and s,
                         timeout=180, what="the run to wait at the scheme gate")
     run_id = report["flow_run_id"]
     wait_until(lambda: run_state(env, run_id) == "Suspended", timeout=60, what="run suspended")
+    return str(run_id)
+
+
+def test_suspends_at_gate_and_zwgk_approve_resumes(served) -> None:  # type: ignore[no-untyped-def]
+    env, db = served
+    run_id = start_until_scheme_gate(env)
 
     before = snapshot(db)
     wrong_person = zwgk(env, "approve", "2025", "scheme", "--decision", "approve", "--by", "路人甲")

@@ -2,6 +2,7 @@
 
 import os
 import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -9,19 +10,24 @@ from pathlib import Path
 # flows on Prefect's temporary server, whose first start takes long on a busy machine.
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+# argon2's cheapest parameters: the tests log in hundreds of times (inherited by `zwgk web` subprocesses).
+os.environ.setdefault("ZWGK_PASSWORD_HASH", "fast")
 
 import pytest  # noqa: E402
 from fastapi.testclient import TestClient
-from sqlmodel import Session, select
+from sqlmodel import Session, create_engine, select
 
 from models.cycle import Cycle, transition
 from models.stages import Stage
 from models.units import Member, Unit
 from zwgk.accounts import create_account
 from zwgk.cli_common import use_database
-from zwgk.db import get_engine
+from zwgk.db import get_engine, init_schema
+from zwgk.procedure import start_cycle
+from zwgk.roster import load_demo
 from zwgk.settings import get_settings
 from zwgk.web.app import create_app
+from zwgk.web.background import CycleRunner
 
 PASSWORD = "correct-horse-1"
 LEADER, OFFICE, ASSESSOR = "张明远", "刘静怡", "考核员甲"  # 刘静怡: office staff only
@@ -30,20 +36,58 @@ ACCOUNTS = {"leader": (LEADER, None), "office": (OFFICE, None), "assessor": (ASS
             "unit1": (None, "青岚镇（演示）"), "unit2": (None, "云雾镇（演示）")}
 
 
+def _populate(session: Session) -> None:
+    """The demo district, its 2025 cycle (draft), an assessor who is nothing else, and the
+    accounts of ACCOUNTS, all with PASSWORD."""
+    load_demo(session)
+    start_cycle(session=session, year=2025, actor="测试")
+    session.add(Member(name=ASSESSOR, from_unit="区司法局（演示）", assessor=True))
+    session.commit()
+    for login, (person, unit) in ACCOUNTS.items():
+        create_account(session, login=login, person=person, unit=unit, password=PASSWORD, actor="测试")
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file with what ``_populate`` makes, built once; each test works on a copy."""
+    path = tmp_path_factory.mktemp("workbench") / "template.db"
+    get_settings.cache_clear()
+    engine = create_engine(f"sqlite:///{path}")
+    init_schema(engine)
+    with Session(engine) as session:
+        _populate(session)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture
+def db_url(db_url: str, request: pytest.FixtureRequest) -> str:
+    """This test's database: on SQLite a copy of the template, on PostgreSQL empty (filled by
+    ``demo_cycle``)."""
+    if db_url.startswith("sqlite:///"):
+        shutil.copyfile(request.getfixturevalue("demo_template"), db_url.removeprefix("sqlite:///"))
+    return db_url
+
+
+@pytest.fixture
+def demo_cycle(session: Session) -> Cycle:
+    """The demo district's 2025 cycle (draft), with ``_populate``'s people and accounts."""
+    cycle = session.exec(select(Cycle)).first()
+    if cycle is None:
+        _populate(session)
+        cycle = session.exec(select(Cycle)).one()
+    return cycle
+
+
 @pytest.fixture
 def workbench(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, db_url: str, session: Session,
               demo_cycle: Cycle) -> Iterator[Session]:
-    """The demo district with its 2025 cycle (draft), an assessor who is nothing else, and the
-    accounts of ACCOUNTS, all with PASSWORD; this process's settings point at them."""
+    """The demo database of ``demo_cycle``; this process's settings point at it."""
     monkeypatch.setenv("ZWGK_OUT_DIR", str(tmp_path / "out"))
     monkeypatch.setenv("ZWGK_SECRET_KEY", "test-secret")
     get_settings.cache_clear()
     get_engine.cache_clear()
     use_database(db_url)
-    session.add(Member(name=ASSESSOR, from_unit="区司法局（演示）", assessor=True))
-    session.commit()
-    for login, (person, unit) in ACCOUNTS.items():
-        create_account(session, login=login, person=person, unit=unit, password=PASSWORD, actor="测试")
     yield session
     get_settings.cache_clear()
     get_engine.cache_clear()
@@ -81,3 +125,8 @@ def open_self_check(session: Session, cycle: Cycle) -> None:
     assert cycle.id is not None
     transition(session=session, cycle_id=cycle.id, to=Stage.SCHEME_APPROVED, actor="测试")
     transition(session=session, cycle_id=cycle.id, to=Stage.SELF_CHECK, actor="测试")
+
+
+def runner_of(client: TestClient) -> CycleRunner:
+    """The background runner of the client's workbench."""
+    return client.app.state.runner  # type: ignore[attr-defined,no-any-return]

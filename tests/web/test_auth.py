@@ -1,5 +1,7 @@
 """Logins, sessions, lockout and CSRF on the workbench."""
 
+import pytest
+from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
@@ -8,6 +10,7 @@ from models.audit import AuditEntry
 from models.cycle import Cycle
 from tests.web.conftest import LEADER, PASSWORD, csrf_of, log_in
 from zwgk import accounts
+from zwgk.settings import get_settings
 
 PAGES = ["/", "/cycles/2025", "/cycles/2025/gates/scheme", "/units/1", "/cycles/2025/group",
          "/cycles/2025/group/score-workbook.xlsx", "/units/1/self-check-form.xlsx", "/documents/1.docx",
@@ -102,3 +105,16 @@ def test_login_redirects_only_within_the_site(client: TestClient) -> None:
     response = client.post("/login", data={"username": "leader", "password": PASSWORD, "csrf_token": token,
                                            "next": "//evil.example/x"})
     assert response.headers["location"] == "/"
+
+
+def test_password_hash_cost_follows_the_setting(workbench: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tests hash with argon2's cheapest cost; production keeps argon2-cffi's recommended one,
+    and either verifies the other's hashes (a hash carries its parameters)."""
+    fast = workbench.exec(select(Account).where(Account.login == "leader")).one()
+    assert "$m=8,t=1,p=1$" in fast.password_hash
+    monkeypatch.setenv("ZWGK_PASSWORD_HASH", "recommended")
+    get_settings.cache_clear()
+    cost = PasswordHasher()
+    account, _ = accounts.create_account(workbench, login="slow", person=LEADER, password=PASSWORD, actor="测试")
+    assert f"$m={cost.memory_cost},t={cost.time_cost},p={cost.parallelism}$" in account.password_hash
+    assert accounts.authenticate(workbench, login="leader", password=PASSWORD).login == "leader"

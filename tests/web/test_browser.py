@@ -14,14 +14,16 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
-from models.units import Category
+from models.assessment import Assessment
+from models.cycle import transition
+from models.stages import Stage
+from models.units import Category, Unit
 from tests.flows.conftest import free_port
-from zwgk import daily
 from zwgk.accounts import create_account
 from zwgk.db import get_engine, init_schema
-from zwgk.documents.paperwork import issue_daily_circular
+from zwgk.documents.paperwork import issue_results_circular
 from zwgk.procedure import start_cycle
 from zwgk.roster import load_demo
 from zwgk.scripted import fill_self_check_form
@@ -35,10 +37,29 @@ TOWN = "青岚镇（演示）"
 REPO = Path(__file__).parents[2]
 
 
+def publish_results(session: Session, *, year: int, on: date, out: Path) -> str:
+    """A cycle of ``year`` scored, ranked and published without running the procedure, with its
+    results circular (通报) issued; the circular's title."""
+    cycle = start_cycle(session=session, year=year, actor="测试")
+    assert cycle.id is not None
+    pairs = session.exec(select(Assessment, Unit).join(Unit, col(Unit.id) == Assessment.unit_id)
+                         .where(Assessment.cycle_id == cycle.id).order_by(col(Unit.category), col(Unit.id))).all()
+    for category in Category:
+        for rank, assessment in enumerate((a for a, u in pairs if u.category is category), start=1):
+            assessment.score, assessment.rank, assessment.scored = Decimal("96.0") - 2 * rank, rank, True
+            assessment.grade = "优秀" if assessment.score >= 90 else "良好"
+            session.add(assessment)
+    session.commit()
+    for stage in list(Stage)[1:list(Stage).index(Stage.PUBLISHED) + 1]:
+        transition(session=session, cycle_id=cycle.id, to=stage, actor="测试")
+    return issue_results_circular(session=session, cycle_id=cycle.id, on=on, out_dir=out).title
+
+
 @pytest.fixture
-def served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """`zwgk web` on a free loopback port over the demo district with a 2025 cycle (draft) and a
-    daily-assessment circular (通报) issued; accounts leader, office, town."""
+def served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, str]]:
+    """`zwgk web` on a free loopback port over the demo district with a 2025 cycle (draft) and
+    the 2024 cycle published with its results circular (通报); accounts leader, office, town.
+    Yields the base URL and the circular's title."""
     out = tmp_path / "out"
     url = f"sqlite:///{tmp_path / 'zwgk.db'}"
     monkeypatch.setenv("ZWGK_OUT_DIR", str(out))
@@ -47,10 +68,8 @@ def served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     init_schema(engine)
     with Session(engine, expire_on_commit=False) as session:
         load_demo(session)
-        cycle = start_cycle(session=session, year=2025, actor="测试")
-        daily.add_daily_record(session, year=2025, unit_name=TOWN, criterion_ref="T039", points=Decimal("1.0"),
-                               method="随机抽查", finding="政府信息公开指南未及时更新", by="刘静怡", on=date(2025, 5, 14))
-        issue_daily_circular(session=session, year=2025, on=date(2026, 1, 6), cycle_id=cycle.id, out_dir=out)
+        circular = publish_results(session, year=2024, on=date(2025, 3, 3), out=out)
+        start_cycle(session=session, year=2025, actor="测试")
         for login, person, unit in (("leader", "张明远", None), ("office", "刘静怡", None), ("town", None, TOWN)):
             create_account(session, login=login, person=person, unit=unit, password=PASSWORD, actor="测试")
     get_settings.cache_clear()
@@ -68,26 +87,33 @@ def served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
                 break
             except OSError:
                 time.sleep(0.5)
-        yield base
+        yield base, circular
     finally:
         server.terminate()
         server.wait(timeout=20)
         log.close()
 
 
-def test_journeys_in_a_browser(served: str, tmp_path: Path) -> None:
+def test_journeys_in_a_browser(served: tuple[str, str], tmp_path: Path) -> None:
+    from docx import Document
     from playwright.sync_api import Page, expect, sync_playwright
+
+    base, circular = served
 
     shots = tmp_path / "shots"
     shots.mkdir()
 
     def shoot(page: Page, name: str) -> None:
+        """Screenshots at both widths; no page may be wider than the window (wide tables
+        scroll inside their own box or become one card per row)."""
         for width in (390, 1280):
             page.set_viewport_size({"width": width, "height": 900})
+            overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            assert overflow <= 0, f"{name} overflows by {overflow} px at {width} px"
             page.screenshot(path=str(shots / f"{name}-{width}.png"), full_page=True)
 
     def log_in(page: Page, login: str) -> None:
-        page.goto(f"{served}/login")
+        page.goto(f"{base}/login")
         page.fill("input[name=username]", login)
         page.fill("input[name=password]", PASSWORD)
         page.click("button[type=submit]")
@@ -100,20 +126,23 @@ def test_journeys_in_a_browser(served: str, tmp_path: Path) -> None:
         page = context.new_page()
         page.set_default_timeout(240_000)  # the first decision starts Prefect's temporary server
 
-        page.goto(f"{served}/cycles/2025")
-        expect(page).to_have_url(f"{served}/login?next=/cycles/2025")
+        page.goto(f"{base}/cycles/2025")
+        expect(page).to_have_url(f"{base}/login?next=/cycles/2025")
         shoot(page, "01-login")
 
         # The leading group's head approves the scheme.
         log_in(page, "leader")
         shoot(page, "02-leader-home")
-        page.goto(f"{served}/cycles/2025/gates/scheme")
+        page.goto(f"{base}/cycles/2025/gates/scheme")
         shoot(page, "03-gate-scheme")
         page.check("input[name=decision][value=approve]")
         page.fill("textarea[name=comment]", "同意印发实施方案")
         page.click("text=以 张明远 的名义提交")
-        expect(page).to_have_url(f"{served}/cycles/2025")
-        expect(page.locator("ol.timeline li.current")).to_contain_text("单位自查")
+        expect(page).to_have_url(f"{base}/cycles/2025")
+        expect(page.locator(".ok")).to_contain_text("已记录，年度考核正在继续办理")
+        # The page refreshes itself until the run, carried on in the background, has opened the self-check.
+        expect(page.locator("ol.timeline li.current")).to_contain_text("单位自查", timeout=240_000)
+        expect(page.locator(".running")).to_have_count(0, timeout=240_000)
         shoot(page, "04-cycle-self-check")
         page.set_default_timeout(30_000)
         page.click("text=退出")
@@ -151,17 +180,20 @@ def test_journeys_in_a_browser(served: str, tmp_path: Path) -> None:
         shoot(page, "07-unit-sent")
         page.click("text=退出")
 
-        # The office downloads the circular (通报) from the register.
+        # The office downloads the results circular (通报) of the year published from the register.
         log_in(page, "office")
-        page.goto(f"{served}/cycles/2025")
+        page.goto(f"{base}/cycles/2025")
         shoot(page, "08-office-cycle")
-        row = page.locator("tr", has_text="日常考核情况的通报")
+        page.goto(f"{base}/cycles/2024")
+        shoot(page, "09-office-published")
+        row = page.locator("tr", has_text=circular)
         with page.expect_download() as download:
             row.locator("text=Word").click()
         saved = tmp_path / "通报.docx"
         download.value.save_as(saved)
-        assert saved.read_bytes()[:2] == b"PK"
-        page.goto(f"{served}/cycles/2025/group")
-        shoot(page, "09-group")
+        assert circular == "关于2024年度政务公开工作考核结果的通报"
+        assert circular in [p.text for p in Document(str(saved)).paragraphs]
+        page.goto(f"{base}/cycles/2025/group")
+        shoot(page, "10-group")
         browser.close()
-    assert len(list(shots.glob("*.png"))) == 18
+    assert len(list(shots.glob("*.png"))) == 20

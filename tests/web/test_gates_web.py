@@ -1,6 +1,5 @@
 """A leading-group member's decision on the workbench runs the cycle on, as `zwgk approve` does."""
 
-from datetime import date
 
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
@@ -9,7 +8,8 @@ from typer.testing import CliRunner
 from models.accounts import Account
 from models.cycle import Cycle, GateDecision
 from models.stages import Stage
-from tests.web.conftest import LEADER, csrf_of, log_in
+from tests.flows.conftest import wait_until
+from tests.web.conftest import LEADER, log_in, runner_of
 from zwgk.cli import app
 
 
@@ -21,6 +21,9 @@ def test_leader_approves_the_scheme_on_the_web_and_the_cycle_opens_self_checks(
     response = client.post("/cycles/2025/gates/scheme",
                            data={"decision": "approve", "comment": "同意印发", "csrf_token": token})
     assert response.status_code == 303, response.text
+    assert "已记录，年度考核正在继续办理" in client.get("/cycles/2025").text  # at once, the run goes on
+    wait_until(lambda: not runner_of(client).running(2025), timeout=300, what="the background run")
+    assert runner_of(client).last_error(2025) is None
     workbench.expire_all()
     cycle = workbench.exec(select(Cycle)).one()
     assert cycle.stage is Stage.SELF_CHECK

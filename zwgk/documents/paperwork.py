@@ -255,23 +255,51 @@ def _unit_deadlines(session: Session, cycle_id: int,
 
 # ---------------------------------------------------------------- 01 scheme
 
-def issue_scheme_notice(*, session: Session, cycle_id: int, on: date,
-                        out_dir: Path | None = None) -> IssuedDocument:
-    """关于印发《{year}年度政务公开工作考核实施方案》的通知, with both indicator tables as annexes."""
+@dataclass(frozen=True)
+class SchemeSection:
+    """One category of the scheme: its assessed units and its indicator table with the year's points."""
+
+    category: Category
+    label: str
+    annex_title: str
+    units: list[str]
+    rows: list[c.IndicatorRow]
+
+
+@dataclass(frozen=True)
+class SchemeDraft:
+    """What the year's implementation scheme says: the notice prints it, the scheme gate shows it."""
+
+    year: int
+    sections: list[SchemeSection]  # townships first, as the notice's annexes
+    timetable: list[c.TimetableRow]
+    grade_bands: list[c.GradeBandRow]
+    methods: str
+    weight_text: str
+    outside_rule: str  # how the outside evaluations count
+
+    def section(self, category: Category) -> SchemeSection:
+        return next(s for s in self.sections if s.category is category)
+
+
+def scheme_draft(*, session: Session, cycle_id: int, on: date) -> SchemeDraft:
+    """The implementation scheme of a cycle as it would be issued on ``on``: per category the
+    units and the indicator table with the year's points, the timetable and the grade bands."""
     names = _names(session)
     cycle = _cycle(session, cycle_id)
     year, scheme = cycle.year, cycle.scheme
     points = scheme_points(session, cycle_id)
     units = _units(session, cycle_id)
-    calendar = load_calendar(session)
-    self_due = self_check_due_on(session=session, cycle_id=cycle_id) or calendar.add_workdays(
+    self_due = self_check_due_on(session=session, cycle_id=cycle_id) or load_calendar(session).add_workdays(
         on, scheme.periods.self_check_days)
     periods = scheme.periods
-    unit_names = {cat: [u.name for _, u in units if u.category == cat] for cat in Category}
-    criteria = {cat: _criteria(session, cat) for cat in Category}
-    annex_titles = {cat: f"{year}年度{catalog_title(cat)}（{pts(_regular_total(criteria[cat], points))}分）"
-                    for cat in Category}
-    title = f"关于印发《{year}年度政务公开工作考核实施方案》的通知"
+    sections = []
+    for cat in Category:
+        criteria = _criteria(session, cat)
+        sections.append(SchemeSection(
+            category=cat, label=CATEGORY_LABELS[cat],
+            annex_title=f"{year}年度{catalog_title(cat)}（{pts(_regular_total(criteria, points))}分）",
+            units=[u.name for _, u in units if u.category == cat], rows=_indicator_rows(criteria, points)))
     timetable = [
         c.TimetableRow(step="印发方案", due=cn_date(on),
                        content=f"{names.office}印发实施方案和考核内容明细表"),
@@ -287,25 +315,32 @@ def issue_scheme_notice(*, session: Session, cycle_id: int, on: date,
                                             f"整改方案，{periods.rectification_done_days}个工作日内整改到位"),
                        content="被考核单位针对反馈问题限时整改"),
     ]
+    return SchemeDraft(year=year, sections=sections, timetable=timetable, grade_bands=_band_texts(scheme),
+                       methods="、".join(m.value for m in GroupMethod if m is not GroupMethod.DAILY),
+                       weight_text=f"{_num(scheme.performance_weight)}%", outside_rule=scheme.outside_rule())
+
+
+def issue_scheme_notice(*, session: Session, cycle_id: int, on: date,
+                        out_dir: Path | None = None) -> IssuedDocument:
+    """关于印发《{year}年度政务公开工作考核实施方案》的通知, with both indicator tables as annexes."""
+    names = _names(session)
+    draft = scheme_draft(session=session, cycle_id=cycle_id, on=on)
+    year = draft.year
+    township, department = draft.section(Category.TOWNSHIP), draft.section(Category.DEPARTMENT)
+    title = f"关于印发《{year}年度政务公开工作考核实施方案》的通知"
 
     def build(number: str) -> c.SchemeNotice:
         return c.SchemeNotice(
             **_official(names, organ="office", number=number, title=title, year=year, addressees=names.all_units,
                         on=on, cc=names.member_units),
-            attachments=_attachments([annex_titles[Category.TOWNSHIP], annex_titles[Category.DEPARTMENT]]),
+            attachments=_attachments([township.annex_title, department.annex_title]),
             district=names.profile.district,
-            township_count=len(unit_names[Category.TOWNSHIP]),
-            department_count=len(unit_names[Category.DEPARTMENT]),
-            township_units="、".join(unit_names[Category.TOWNSHIP]),
-            department_units="、".join(unit_names[Category.DEPARTMENT]),
-            timetable=timetable,
-            methods="、".join(m.value for m in GroupMethod if m is not GroupMethod.DAILY),
-            outside_rule=scheme.outside_rule(),
-            grade_bands=_band_texts(scheme), weight_text=f"{_num(scheme.performance_weight)}%",
-            township_annex_title=annex_titles[Category.TOWNSHIP],
-            department_annex_title=annex_titles[Category.DEPARTMENT],
-            township_rows=_indicator_rows(criteria[Category.TOWNSHIP], points),
-            department_rows=_indicator_rows(criteria[Category.DEPARTMENT], points),
+            township_count=len(township.units), department_count=len(department.units),
+            township_units="、".join(township.units), department_units="、".join(department.units),
+            timetable=draft.timetable, methods=draft.methods, outside_rule=draft.outside_rule,
+            grade_bands=draft.grade_bands, weight_text=draft.weight_text,
+            township_annex_title=township.annex_title, department_annex_title=department.annex_title,
+            township_rows=township.rows, department_rows=department.rows,
         )
 
     return issue(session, Issue(
@@ -481,18 +516,33 @@ def issue_results_summary(*, session: Session, cycle_id: int, on: date, revision
 
 # ---------------------------------------------------------------- 04 review and approval
 
-def issue_review_request(*, session: Session, cycle_id: int, on: date, revision: int = 0,
-                         out_dir: Path | None = None) -> IssuedDocument:
-    """关于{year}年度政务公开工作考核结果的请示: the office's review, submitted to the leading group."""
-    names = _names(session)
+@dataclass(frozen=True)
+class ReviewDraft:
+    """What the 请示 on the results proposes: per category the ranks, scores and grades."""
+
+    categories: list[c.SummaryCategory]
+    grade_counts: str  # 考核等次为优秀3个、良好2个… as the request writes it
+    unit_count: int
+
+
+def review_draft(*, session: Session, cycle_id: int) -> ReviewDraft:
+    """The results as they stand, as the review request puts them to the office and the leading group."""
     cycle = _cycle(session, cycle_id)
-    year = cycle.year
-    title = f"关于{year}年度政务公开工作考核结果的请示"
     categories = _summary_categories(session, cycle_id)
     grades = Counter(r.grade for cat in categories for r in cat.rows if r.grade)
     counts = "、".join(f"{band.grade}{grades[band.grade]}个" for band in cycle.scheme.grade_bands
                       if grades[band.grade])
-    grade_counts = f"考核等次为{counts}" if counts else "考核等次尚未确定"
+    return ReviewDraft(categories=categories, grade_counts=f"考核等次为{counts}" if counts else "考核等次尚未确定",
+                       unit_count=sum(len(cat.rows) for cat in categories))
+
+
+def issue_review_request(*, session: Session, cycle_id: int, on: date, revision: int = 0,
+                         out_dir: Path | None = None) -> IssuedDocument:
+    """关于{year}年度政务公开工作考核结果的请示: the office's review, submitted to the leading group."""
+    names = _names(session)
+    year = _cycle(session, cycle_id).year
+    title = f"关于{year}年度政务公开工作考核结果的请示"
+    draft = review_draft(session=session, cycle_id=cycle_id)
     resubmission = f"本件为第{revision + 1}次报送（前次退回后已复核）。" if revision else ""
 
     def build(number: str) -> c.ReviewRequest:
@@ -500,8 +550,8 @@ def issue_review_request(*, session: Session, cycle_id: int, on: date, revision:
             **_official(names, organ="office", number=number, title=title, year=year,
                         addressees=names.leading_group, on=on, cc=""),
             attachments=_attachments([f"{year}年度政务公开工作考核结果汇总表"]),
-            unit_count=sum(len(cat.rows) for cat in categories), resubmission=resubmission,
-            grade_counts=grade_counts, categories=categories)
+            unit_count=draft.unit_count, resubmission=resubmission,
+            grade_counts=draft.grade_counts, categories=draft.categories)
 
     return issue(session, Issue(
         key=DocKey(cycle_id, "review", None, "review_request", str(revision)), organ="office",

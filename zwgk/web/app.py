@@ -14,6 +14,7 @@ from zwgk.accounts import secret_key
 from zwgk.db import get_engine, init_schema
 from zwgk.settings import get_settings
 from zwgk.web.auth import LoginRequired, PasswordChangeRequired, Refused
+from zwgk.web.background import CycleRunner
 from zwgk.web.limits import UploadLimit
 from zwgk.web.render import page
 from zwgk.web.routes import auth, cycles, group, units
@@ -29,6 +30,7 @@ def create_app(*, today: date | None = None) -> FastAPI:
         key = secret_key(session)
     app = FastAPI(title="zwgk 工作台", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.today = today
+    app.state.runner = CycleRunner(today)
     app.add_middleware(SessionMiddleware, secret_key=key, session_cookie="zwgk_session",
                        max_age=SESSION_HOURS * 3600, same_site="strict")
     app.add_middleware(UploadLimit)

@@ -29,6 +29,7 @@ def page(request: Request, name: str, caller: Caller | None, *, status: int = 20
     def can(action: Action, obj: object = None) -> bool:
         return caller is not None and may(caller.actor, action, obj)
 
+    context.setdefault("notice", request.session.pop("notice", None))  # set before a redirect
     return templates.TemplateResponse(request, name, {
         "caller": caller, "csrf": csrf_token(request), "can": can, "today": today(request), **context,
     }, status_code=status)

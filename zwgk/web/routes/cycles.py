@@ -9,11 +9,12 @@ from models.documents import IssuedDocument
 from models.stages import Stage
 from zwgk import overview, runs
 from zwgk.documents.register import document_path
-from zwgk.gates import RETURN_TO, Decision, GateRefused
+from zwgk.gates import RETURN_TO, Decision
 from zwgk.permissions import Action, may
 from zwgk.readiness import NotReady
 from zwgk.sweep import run_sweep
 from zwgk.web.auth import Caller, Refused, db_session, ensure, form_caller, page_caller
+from zwgk.web.background import runner
 from zwgk.web.render import page, today
 
 router = APIRouter()
@@ -28,7 +29,8 @@ def _cycle_page(request: Request, caller: Caller, session: Session, year: int, *
         if caller.actor.office:
             return page(request, "cycle_new.html", caller, year=year, status=status, **extra)
         raise Refused(404, f"{year} 年度考核尚未启动 (no cycle for {year})") from None
-    return page(request, "cycle.html", caller, year=year, data=data, status=status, **extra)
+    return page(request, "cycle.html", caller, year=year, data=data, status=status,
+                running=runner(request).running(year), run_error=runner(request).last_error(year), **extra)
 
 
 @router.get("/cycles/{year}")
@@ -95,6 +97,8 @@ def _gate_page(request: Request, caller: Caller, session: Session, year: int, ga
     data = overview.cycle_overview(session, year)
     return page(request, "gate.html", caller, status=status, year=year, gate=gate, data=data,
                 documents=overview.gate_documents(session, cycle_id=cycle.id, gate=gate),  # type: ignore[arg-type]
+                material=overview.gate_material(session, cycle_id=cycle.id, gate=gate,  # type: ignore[arg-type]
+                                                today=today(request)),
                 waiting=data["gate"] is gate, return_choices=len(RETURN_TO[gate]) > 1, **extra)
 
 
@@ -117,9 +121,10 @@ def gate_decide(request: Request, year: int, gate: str, decision: str = Form("")
         return _gate_page(request, caller, session, year, the_gate, status=422,
                           error="退回去向只能是 office_review 或 group_assessment，且仅用于领导小组审定")
     try:
-        runs.approve(session, year, Decision(gate=the_gate, decision=decision, by=caller.actor.name,
-                                             comment=comment.strip(),
-                                             return_to=RETURN_CHOICES.get(return_to)), today=today(request))
-    except (GateRefused, CycleNotFound) as exc:
+        run_input = runs.record_decision(
+            session, year, Decision(gate=the_gate, decision=decision, by=caller.actor.name, comment=comment.strip(),
+                                    return_to=RETURN_CHOICES.get(return_to)), today=request.app.state.today)
+    except (ValueError, CycleNotFound) as exc:  # GateRefused, or --today against a deployed run
         return _gate_page(request, caller, session, year, the_gate, status=422, error=str(exc))
+    request.session["notice"] = runner(request).carry_on(year, run_input=run_input)
     return RedirectResponse(f"/cycles/{year}", status_code=303)

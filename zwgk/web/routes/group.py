@@ -12,8 +12,8 @@ from models.cycle import CycleNotFound, get_cycle
 from zwgk import overview, scoresheets, submissions
 from zwgk.permissions import Action, may
 from zwgk.uploads import MEDIA_TYPES, UploadRefused
-from zwgk.wakeup import wake_ready_runs
 from zwgk.web.auth import Caller, Refused, db_session, ensure, form_caller, page_caller
+from zwgk.web.background import runner
 from zwgk.web.render import page, today
 
 router = APIRouter()
@@ -59,5 +59,5 @@ def score_workbook_upload(request: Request, year: int, file: UploadFile = File(.
     if not report.ok:
         return _group_page(request, caller, session, year, status=422, problems=[str(p) for p in report.problems],
                            error=f"考核评分工作簿未导入：发现 {len(report.problems)} 处问题，请改正后重新上传")
-    wake_ready_runs(session, today=today(request))
+    runner(request).carry_on_ready(session, day=today(request))
     return RedirectResponse(f"/cycles/{year}/group?done=scores", status_code=303)

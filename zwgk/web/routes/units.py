@@ -17,8 +17,8 @@ from zwgk.permissions import Action
 from zwgk.rectification import RectificationRefused
 from zwgk.selfcheck import form_path, write_self_check_forms
 from zwgk.uploads import MEDIA_TYPES, EXTENSIONS, UploadRefused, upload_file
-from zwgk.wakeup import wake_ready_runs
 from zwgk.web.auth import Caller, Refused, db_session, ensure, form_caller, page_caller
+from zwgk.web.background import runner
 from zwgk.web.render import page, today
 
 router = APIRouter()
@@ -70,11 +70,6 @@ def self_check_form(unit_id: int, caller: Caller = Depends(page_caller),
                         background=BackgroundTask(work.cleanup))
 
 
-def _after_submission(request: Request, session: Session) -> None:
-    """Like the command line after an import: let a run whose wait is over carry on."""
-    wake_ready_runs(session, today=today(request))
-
-
 @router.post("/units/{unit_id}/self-check")
 def self_check_upload(request: Request, unit_id: int, file: UploadFile = File(...),
                       caller: Caller = Depends(form_caller), session: Session = Depends(db_session)) -> Response:
@@ -96,7 +91,7 @@ def self_check_upload(request: Request, unit_id: int, file: UploadFile = File(..
                     (f"{problem.column} 列：" if problem.column else "") + problem.message)
         return _unit_page(request, caller, session, unit, status=422, problems=by_row, general_problems=general,
                           error=f"自查评分表未导入：发现 {len(report.problems)} 处问题，请改正后重新上传")
-    _after_submission(request, session)
+    runner(request).carry_on_ready(session, day=today(request))
     return RedirectResponse(f"/units/{unit_id}?done=self-check", status_code=303)
 
 
@@ -124,7 +119,7 @@ def rectification_upload(request: Request, unit_id: int, what: str, file: Upload
                                          original_name=file.filename or "", by=caller.actor.name, on=today(request))
     except (UploadRefused, IntakeError, RectificationRefused) as exc:
         return _unit_page(request, caller, session, unit, status=422, error=str(exc))
-    _after_submission(request, session)
+    runner(request).carry_on_ready(session, day=today(request))
     return RedirectResponse(f"/units/{unit_id}?done=rectification", status_code=303)
 
 
