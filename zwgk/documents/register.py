@@ -16,7 +16,7 @@ import hashlib
 import os
 import uuid
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -60,31 +60,38 @@ def allocate_seqs(session: Session,
     """Take ``counts[(organ, year)]`` consecutive numbers of each organ and year inside the
     session's open transaction; the first number of each block.
 
-    Must be the first write of the transaction: creating a sequence row on first use commits
-    on its own (and tolerates another process creating it at the same moment).
+    Must be the first write of the transaction: a sequence used for the first time is created
+    beforehand and committed on its own.
     """
-    while True:
-        firsts: dict[tuple[str, int], int] = {}
-        # Sequences locked in one order everywhere, so two batches cannot deadlock.
-        for organ, year in sorted(counts):
-            count = counts[(organ, year)]
-            last = session.execute(
-                update(DocumentSequence)
-                .where(DocumentSequence.organ == organ, DocumentSequence.year == year)  # type: ignore[arg-type]
-                .values(last=DocumentSequence.last + count)
-                .returning(DocumentSequence.last)
-            ).scalar_one_or_none()
-            if last is None:
-                session.rollback()  # gives back the blocks taken so far: the creation commits
-                try:
-                    session.add(DocumentSequence(organ=organ, year=year, last=0))
-                    session.commit()
-                except IntegrityError:
-                    session.rollback()
-                break
-            firsts[(organ, year)] = int(last) - count + 1
-        else:
-            return firsts
+    _create_sequences(session, counts)
+    firsts: dict[tuple[str, int], int] = {}
+    # Sequences locked in one order everywhere, so two batches cannot deadlock.
+    for organ, year in sorted(counts):
+        count = counts[(organ, year)]
+        last = session.execute(
+            update(DocumentSequence)
+            .where(DocumentSequence.organ == organ, DocumentSequence.year == year)  # type: ignore[arg-type]
+            .values(last=DocumentSequence.last + count)
+            .returning(DocumentSequence.last)
+        ).scalar_one()
+        firsts[(organ, year)] = int(last) - count + 1
+    return firsts
+
+
+def _create_sequences(session: Session, keys: Iterable[tuple[str, int]]) -> None:
+    """Create the missing sequence rows of ``keys``, each committed (another process creating
+    the same row at the same moment is fine). Looked up first, so that the usual case rolls
+    nothing back: a rollback would expire every object the caller's session holds."""
+    wanted = set(keys)
+    have = set(session.exec(select(DocumentSequence.organ, DocumentSequence.year).where(
+        col(DocumentSequence.organ).in_({organ for organ, _ in wanted}),
+        col(DocumentSequence.year).in_({year for _, year in wanted}))).all())
+    for organ, year in sorted(wanted - have):
+        session.add(DocumentSequence(organ=organ, year=year, last=0))
+        try:
+            session.commit()
+        except IntegrityError:
+            session.rollback()
 
 
 def resolve_out_dir(out_dir: Path | None) -> Path:
