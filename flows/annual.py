@@ -3,6 +3,10 @@
 The flow is driven by the cycle's stage in the database, so it can be started again at
 any time (after a crash, after a resume, on another machine) and carries on from where
 the cycle stands; send-backs simply move the stage back and the loop runs that stage again.
+
+The stages (flows/scheme.py, self_check.py, …) are plain functions that call their tasks inside
+this one flow run: a subflow run per stage cost more than a second each and bought only a
+grouping in the UI, where the task runs' names already say what was done (bench/prefect_costs.py).
 """
 
 from datetime import date

@@ -2,15 +2,12 @@
 
 from datetime import date
 
-from prefect import flow
-
 from models.stages import Stage
 from tasks import dashboard, documents, results
 from tasks.cycle import advance
 from tasks.deadlines import open_group_deadline
 
 
-@flow(name="group-assessment-open", description="成立考核组，下发评分工作簿")
 def open_group_assessment(cycle_id: int, today: date) -> None:
     """Form the group, circulate the year's daily-assessment findings, hand out the workbook."""
     documents.issue_group_notice(cycle_id, today)
@@ -20,7 +17,6 @@ def open_group_assessment(cycle_id: int, today: date) -> None:
     dashboard.publish_documents(cycle_id)
 
 
-@flow(name="group-assessment-finish", description="汇总考核组评分，提出名次建议，报办公室审核")
 def finish_group_assessment(cycle_id: int, today: date, revision: int) -> None:
     """Compute scores, grades and ranks, issue the score sheets and the summary table."""
     results.compute_results(cycle_id)

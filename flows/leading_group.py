@@ -2,13 +2,10 @@
 
 from datetime import date
 
-from prefect import flow
-
 from tasks import dashboard, documents
 from tasks.cycle import leading_group_decisions
 
 
-@flow(name="leading-group-approval", description="记录领导小组审定意见")
 def record_approvals(cycle_id: int, today: date) -> None:
     """Issue the 审定意见 of every leading-group decision (already issued ones are kept)."""
     for decision_id in leading_group_decisions(cycle_id):

@@ -2,12 +2,9 @@
 
 from datetime import date
 
-from prefect import flow
-
 from tasks import dashboard, documents
 
 
-@flow(name="office-review", description="办公室审核考核结果，形成请示报领导小组")
 def office_review(cycle_id: int, today: date, revision: int) -> None:
     """Prepare the request to the leading group; the office then approves or returns it."""
     documents.issue_review_request(cycle_id, today, revision)

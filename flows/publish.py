@@ -2,12 +2,9 @@
 
 from datetime import date
 
-from prefect import flow
-
 from tasks import dashboard, documents
 
 
-@flow(name="circulate-and-publish", description="印发考核结果通报，在门户网站公布")
 def circulate_and_publish(cycle_id: int, today: date) -> None:
     """Issue the circular and write the public results page."""
     documents.issue_results_circular(cycle_id, today)

@@ -2,8 +2,6 @@
 
 from datetime import date
 
-from prefect import flow
-
 from models.audit import OFFICE_ACTOR
 from models.stages import Stage
 from tasks import dashboard, documents
@@ -11,7 +9,6 @@ from tasks.cycle import advance, open_rectification
 from tasks.deadlines import open_rectification_deadlines
 
 
-@flow(name="feedback", description="向被考核单位反馈问题，下发整改通知书")
 def open_feedback(cycle_id: int, today: date) -> None:
     """One rectification item and notice per unit with problems, with its deadlines."""
     open_rectification(cycle_id, today)
@@ -21,7 +18,6 @@ def open_feedback(cycle_id: int, today: date) -> None:
     dashboard.publish_documents(cycle_id)
 
 
-@flow(name="close-cycle", description="整改全部核验通过，年度考核结束")
 def close_cycle(cycle_id: int) -> None:
     """Close the year's cycle."""
     advance(cycle_id, Stage.RECTIFICATION, Stage.CLOSED, OFFICE_ACTOR, "整改核验完毕")

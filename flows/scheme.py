@@ -3,21 +3,17 @@ office issues the year's implementation scheme."""
 
 from datetime import date
 
-from prefect import flow
-
 from models.audit import OFFICE_ACTOR
 from models.stages import Stage
 from tasks import dashboard, documents
 from tasks.cycle import advance
 
 
-@flow(name="scheme-proposal", description="拟定年度考核实施方案，报领导小组审定")
 def propose_scheme(cycle_id: int) -> None:
     """Show the proposed scheme (points per category, units) on the dashboard for review."""
     dashboard.publish_documents(cycle_id)
 
 
-@flow(name="scheme-issue", description="印发年度考核实施方案及考核内容明细表")
 def issue_scheme(cycle_id: int, today: date) -> None:
     """Issue the approved scheme with both indicator tables as annexes, then open self-checks."""
     documents.issue_scheme_notice(cycle_id, today)

@@ -2,8 +2,6 @@
 
 from datetime import date
 
-from prefect import flow
-
 from models.audit import OFFICE_ACTOR
 from models.stages import Stage
 from tasks import dashboard, documents
@@ -11,7 +9,6 @@ from tasks.cycle import advance, close_self_check
 from tasks.deadlines import open_self_check_deadlines
 
 
-@flow(name="self-check-open", description="下发自查通知和自查评分表，开始计算报送期限")
 def open_self_check(cycle_id: int, today: date) -> date:
     """Open the deadlines, issue the notice and one pre-filled form per unit; the due date."""
     due_on = open_self_check_deadlines(cycle_id, today)
@@ -22,7 +19,6 @@ def open_self_check(cycle_id: int, today: date) -> date:
     return due_on
 
 
-@flow(name="self-check-close", description="自查截止：记录未报送单位，转入考核组考核")
 def close_self_checks(cycle_id: int, today: date) -> list[int]:
     """Record units that never sent their self-check, then hand over to the group."""
     missing = close_self_check(cycle_id, today)

@@ -11,9 +11,9 @@ retried by the next sweep; one left ``sending`` by a crashed sweep is taken over
 A sweep judges only the deadlines that can have something to do today: those whose stored
 ``next_action_on`` (the day their next reminder slot fires) has come, and those with a reminder
 to retry. Statements are batched: one query loads those deadlines with their units, one their
-reminders, one insert claims the new slots, one update moves their ``next_action_on`` on; only
-the reminders that actually go out cost statements of their own (document, email status). So
-the cost follows the notices sent, not the number of open deadlines.
+reminders, one insert claims the new slots, one update moves their ``next_action_on`` on; the
+day's notices are issued as one register batch, and only an email sent is recorded on its own.
+So the cost follows the notices sent, not the number of open deadlines.
 """
 
 import uuid
@@ -255,17 +255,11 @@ def _message_text(item: _Open, slot: str, today: date, calendar: WorkCalendar,
     return subject, body
 
 
-def _escalate(
-    session: Session, item: _Open, today: date, out_dir: Path | None
-) -> IssuedDocument | None:
-    """The 督办通知 and the daily-assessment record of one escalated deadline."""
+def _record_escalation(session: Session, item: _Open, today: date, doc: IssuedDocument) -> None:
+    """The daily-assessment record of one escalated deadline and its escalation date (commits)."""
     d = item.deadline
     unit_id = d.unit_id
-    assert d.id is not None
-    if unit_id is None:
-        # The group is not an assessed unit: no notice and no record, the office chases it.
-        return None
-    doc = paperwork.issue_escalation(session=session, deadline_id=d.id, on=today, out_dir=out_dir)
+    assert unit_id is not None
     reminded = session.exec(
         select(Reminder.slot).where(Reminder.deadline_id == d.id,
                                     col(Reminder.status).in_(_DELIVERED))
@@ -286,7 +280,6 @@ def _escalate(
                     .where(col(Deadline.id) == d.id, col(Deadline.escalated_on).is_(None))
                     .values(escalated_on=today))
     session.commit()
-    return doc
 
 
 def _claim(session: Session, token: str, wanted: list[Reminder], retry_ids: list[int]) -> list[Reminder]:
@@ -392,12 +385,14 @@ def run_sweep(
         # After the claims are committed: a sweep that stops in between judges these again.
         session.execute(update(Deadline).execution_options(synchronize_session=False), moved)
         session.commit()
+    due: list[tuple[_Open, Reminder]] = []
     for reminder in claimed:
         item = by_id[reminder.deadline_id]
         if reminder.status == ReminderStatus.SKIPPED:
             report.skipped.append(item.line(reminder.slot))
-            continue
-        _deliver(session, report, item, reminder, today, out_dir, mailer, chat, calendar)
+        else:
+            due.append((item, reminder))
+    _deliver(session, report, due, today, out_dir, mailer, chat, calendar)
 
     if report.escalated or report.to_call or report.failed:
         report.office_notified = _notify_office(report, mailer)
@@ -405,56 +400,69 @@ def run_sweep(
     return report
 
 
-def _deliver(session: Session, report: SweepReport, item: _Open, reminder: Reminder, today: date,
+def _deliver(session: Session, report: SweepReport, due: list[tuple[_Open, Reminder]], today: date,
              out_dir: Path | None, mailer: Mailer, chat: ChatSender, calendar: WorkCalendar) -> None:
-    """Issue the notice of one claimed slot, email it and post it to the work-chat group, and
-    record the outcome (commits). A channel that got the notice on an earlier try is not used
-    again: a slot retried because the other channel failed reaches nobody twice."""
-    d = item.deadline
-    assert d.id is not None
-    slot = reminder.slot
-    doc: IssuedDocument | None = None
-    if slot == ESCALATION:
-        doc = _escalate(session, item, today, out_dir)
-    elif d.unit_id is not None:
-        doc = paperwork.issue_reminder(session=session, deadline_id=d.id, slot=slot, on=today,
-                                       out_dir=out_dir)
-    number = doc.number if doc else ""
-    path = document_path(doc, out_dir) if doc else None
-    values: dict[str, Any] = {"document_id": doc.id if doc else None}
-    subject, body = _message_text(item, slot, today, calendar, number, district_profile(session)) \
-        if item.email or chat.enabled else ("", "")
-    if not item.email:
-        values["status"] = ReminderStatus.NO_EMAIL
-    elif reminder.sent_at is not None:
-        values["status"] = ReminderStatus.SENT
-    else:
-        attachments = [path] if path else []
-        outcome = mailer.send(build_message(sender=mailer.sender, to=[item.email], subject=subject,
-                                            body=body, attachments=attachments))
-        values["attempts"] = reminder.attempts + outcome.attempts
-        values["status"] = {Delivery.SENT: ReminderStatus.SENT, Delivery.FAILED: ReminderStatus.FAILED,
-                            Delivery.NO_SMTP: ReminderStatus.NO_SMTP}[outcome.delivery]
-        values["last_error"] = outcome.error
-        if outcome.delivery is Delivery.SENT:
-            values["sent_at"] = utcnow()
-    posted = chat.deliver(session, reminder_id=reminder.id, unit=item.unit if d.unit_id is not None else None,  # type: ignore[arg-type]
-                          text=f"{subject}\n{body}")
-    if posted is not None and posted.delivery is Delivery.FAILED:
-        values["status"] = ReminderStatus.FAILED
-        values["last_error"] = f"工作群通知发送失败 (chat): {posted.error}"
-    session.execute(update(Reminder).where(col(Reminder.id) == reminder.id).values(**values))
-    session.commit()
+    """Issue the notices of the claimed slots, email them and post them to the work-chat
+    groups, and record the outcomes (commits).
 
-    status = values["status"]
-    line = item.line(slot, number=number, document=str(path or ""), delivery=status.value,
-                     error=values.get("last_error", ""), attempts=values.get("attempts", 0),
-                     chat="" if posted is None else posted.delivery.value)
+    The notices are issued as one register batch (numbered and committed together) before any
+    message goes out: a sweep that stops after that leaves its slots claimed, and the sweep that
+    takes them over finds the notices registered and sends them under the same numbers. Each
+    email's outcome is committed as soon as it is known, so a crash resends as little as
+    possible; outcomes that sent nothing (no address, no SMTP) are committed together. A channel
+    that got the notice on an earlier try is not used again: a slot retried because the other
+    channel failed reaches nobody twice.
+    """
+    wanted = [(item.deadline.id, reminder.slot) for item, reminder in due
+              if item.deadline.unit_id is not None]  # the group's deadlines get no notice
+    docs: dict[tuple[int | None, str], IssuedDocument] = dict(zip(wanted, paperwork.issue_deadline_notices(
+        session=session, slots=wanted, on=today, out_dir=out_dir), strict=True))  # type: ignore[arg-type]
+    profile = district_profile(session)
+    for item, reminder in due:
+        slot = reminder.slot
+        doc = docs.get((item.deadline.id, slot))
+        if slot == ESCALATION and doc is not None:
+            _record_escalation(session, item, today, doc)
+        number = doc.number if doc else ""
+        path = document_path(doc, out_dir) if doc else None
+        reminder.document_id = doc.id if doc else None
+        subject, body = _message_text(item, slot, today, calendar, number, profile) \
+            if item.email or chat.enabled else ("", "")
+        if not item.email:
+            reminder.status = ReminderStatus.NO_EMAIL
+        elif reminder.sent_at is not None:
+            reminder.status = ReminderStatus.SENT
+        else:
+            outcome = mailer.send(build_message(sender=mailer.sender, to=[item.email], subject=subject,
+                                                body=body, attachments=[path] if path else []))
+            reminder.attempts += outcome.attempts
+            reminder.last_error = outcome.error
+            reminder.status = {Delivery.SENT: ReminderStatus.SENT, Delivery.FAILED: ReminderStatus.FAILED,
+                               Delivery.NO_SMTP: ReminderStatus.NO_SMTP}[outcome.delivery]
+            if outcome.delivery is Delivery.SENT:
+                reminder.sent_at = utcnow()
+            if outcome.attempts:
+                session.commit()  # an email went out (or was tried): record it at once
+        posted = chat.deliver(session, reminder_id=reminder.id,  # type: ignore[arg-type]
+                              unit=item.unit if item.deadline.unit_id is not None else None,
+                              text=f"{subject}\n{body}")
+        if posted is not None and posted.delivery is Delivery.FAILED:
+            reminder.status = ReminderStatus.FAILED
+            reminder.last_error = f"工作群通知发送失败 (chat): {posted.error}"
+        _report(report, item.line(slot, number=number, document=str(path or ""),
+                                  delivery=reminder.status.value, error=reminder.last_error,
+                                  attempts=reminder.attempts, chat="" if posted is None else posted.delivery.value))
+    session.commit()  # the outcomes that sent nothing, flushed together
+
+
+def _report(report: SweepReport, line: SweepLine) -> None:
+    """File one delivered slot under the report's headings."""
+    status = ReminderStatus(line.delivery)
     if status is ReminderStatus.FAILED:
         report.failed.append(line)
     elif status is ReminderStatus.NO_EMAIL:
         report.to_call.append(line)
-    if slot == ESCALATION:
+    if line.slot == ESCALATION:
         report.escalated.append(line)
     elif status is ReminderStatus.SENT:
         report.sent.append(line)

@@ -120,16 +120,16 @@ def test_a_crash_after_commit_and_before_the_files_is_repaired_by_the_next_issue
         session: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     specs = [_spec("a"), _spec("b"), _spec("c")]
 
-    def crash(path: Path, data: bytes) -> None:
+    def crash(temp: Path, path: Path) -> None:
         raise OSError("killed")
 
     with monkeypatch.context() as patch:
-        patch.setattr(register, "write_atomically", crash)
+        patch.setattr(register, "move_into_place", crash)
         with pytest.raises(OSError):
             issue_many(session, specs, tmp_path)
     registered = session.exec(select(IssuedDocument).order_by(col(IssuedDocument.seq))).all()
     assert [r.seq for r in registered] == [1, 2, 3] and not any(tmp_path.rglob("*.docx"))
-    (tmp_path / "2025" / "test").mkdir(parents=True)
+    assert not any(tmp_path.rglob("*.tmp"))
     (tmp_path / registered[1].path).write_bytes(b"half")
     repaired = issue_many(session, specs, tmp_path)
     assert [(d.id, d.number) for d in repaired] == [(r.id, r.number) for r in registered]
@@ -144,7 +144,7 @@ def test_a_batch_that_fails_to_render_gives_its_numbers_back(session: Session, t
     bad = replace(_spec("bad"), build=broken)
     with pytest.raises(ValueError):
         issue_many(session, [_spec("a"), bad], tmp_path)
-    assert session.exec(select(IssuedDocument)).all() == []
+    assert session.exec(select(IssuedDocument)).all() == [] and not any(tmp_path.rglob("*.tmp"))
     assert issue(session, _spec("a"), tmp_path).seq == 1
 
 

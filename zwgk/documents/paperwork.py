@@ -44,6 +44,7 @@ from models.district import Profile
 from models.documents import IssuedDocument
 from models.group_records import FORM_TITLES, GroupActivity, GroupFinding
 from models.rectification import RectificationItem
+from models.reminders import ESCALATION
 from models.scheme import SchemeConfig
 from models.stages import STAGE_LABELS, Stage
 from models.units import CATEGORY_LABELS, Category, Member, Unit
@@ -744,19 +745,39 @@ def issue_rectification_notices(*, session: Session, cycle_id: int, on: date,
 
 # ---------------------------------------------------------------- 07 reminders and escalation
 
-def _deadline_notice(session: Session, *, deadline_id: int, on: date, escalation: bool,
-                     slot: str, out_dir: Path | None) -> IssuedDocument:
-    """催办通知 or 督办通知 for one deadline (one function serves both)."""
+def issue_deadline_notices(*, session: Session, slots: Sequence[tuple[int, str]], on: date,
+                           out_dir: Path | None = None) -> list[IssuedDocument]:
+    """催办通知 (督办通知 for the ``escalation`` slot) of each (deadline id, slot), in that order.
+
+    One register batch: three queries load the deadlines, their cycles and units, and the
+    notices are numbered as one block and committed once (the sweep issues its day's notices
+    this way; a slot issued before keeps its row and number).
+    """
+    if not slots:
+        return []
     names = _names(session)
-    deadline = session.get(Deadline, deadline_id)
-    if deadline is None:
-        raise LookupError(f"没有编号为 {deadline_id} 的期限 (no deadline with id {deadline_id})")
-    cycle = _cycle(session, deadline.cycle_id)
-    year = cycle.year
-    unit = session.get(Unit, deadline.unit_id) if deadline.unit_id is not None else None
-    name = unit.name if unit else names.group
-    task = DEADLINE_LABELS[deadline.kind]
     calendar = load_calendar(session)
+    ids = {deadline_id for deadline_id, _ in slots}
+    deadlines = {d.id: d for d in session.exec(select(Deadline).where(col(Deadline.id).in_(ids)))}
+    missing = sorted(ids - deadlines.keys())
+    if missing:
+        raise LookupError(f"没有编号为 {missing[0]} 的期限 (no deadline with id {missing[0]})")
+    years = dict(session.exec(select(Cycle.id, Cycle.year).where(
+        col(Cycle.id).in_({d.cycle_id for d in deadlines.values()}))).all())
+    units: dict[int, str] = dict(session.exec(select(Unit.id, Unit.name).where(  # type: ignore[arg-type]
+        col(Unit.id).in_({d.unit_id for d in deadlines.values() if d.unit_id is not None}))).all())
+    return issue_many(session, [
+        _deadline_notice(names, calendar, deadlines[deadline_id], years[deadlines[deadline_id].cycle_id],
+                         units, on=on, slot=slot)
+        for deadline_id, slot in slots], out_dir)
+
+
+def _deadline_notice(names: Names, calendar: WorkCalendar, deadline: Deadline, year: int,
+                     units: dict[int, str], *, on: date, slot: str) -> Issue:
+    """The register entry of one 催办通知 or 督办通知 (one function serves both)."""
+    escalation = slot == ESCALATION
+    name = units[deadline.unit_id] if deadline.unit_id is not None else names.group
+    task = DEADLINE_LABELS[deadline.kind]
     if on < deadline.due_on:
         status = f"距截止日期还有{calendar.workdays_between(on, deadline.due_on)}个工作日，你单位尚未{task}"
     elif on == deadline.due_on:
@@ -776,25 +797,24 @@ def _deadline_notice(session: Session, *, deadline_id: int, on: date, escalation
             status_text=status)
 
     doc_type = "escalation" if escalation else "reminder"
-    return issue(session, Issue(
-        key=DocKey(cycle.id, "reminders", deadline.unit_id, doc_type, f"{deadline_id}:{slot}"),
+    return Issue(
+        key=DocKey(deadline.cycle_id, "reminders", deadline.unit_id, doc_type, f"{deadline.id}:{slot}"),
         organ="office", year=year, title=f"{title}（{name}）", issued_on=on, addressees=name,
         path=_path(year, "reminders", kind, name, task, round_note, slot),
-        template=Template.ESCALATION if escalation else Template.REMINDER, build=build), out_dir)
+        template=Template.ESCALATION if escalation else Template.REMINDER, build=build)
 
 
 def issue_reminder(*, session: Session, deadline_id: int, slot: str, on: date,
                    out_dir: Path | None = None) -> IssuedDocument:
     """催办通知 for one deadline and reminder slot (before-3, due, overdue-1, …)."""
-    return _deadline_notice(session, deadline_id=deadline_id, on=on, escalation=False, slot=slot,
-                            out_dir=out_dir)
+    return issue_deadline_notices(session=session, slots=[(deadline_id, slot)], on=on, out_dir=out_dir)[0]
 
 
 def issue_escalation(*, session: Session, deadline_id: int, on: date,
                      out_dir: Path | None = None) -> IssuedDocument:
     """督办通知 for an overdue deadline after the reminders ran out (one per deadline)."""
-    return _deadline_notice(session, deadline_id=deadline_id, on=on, escalation=True,
-                            slot="escalation", out_dir=out_dir)
+    return issue_deadline_notices(session=session, slots=[(deadline_id, ESCALATION)], on=on,
+                                  out_dir=out_dir)[0]
 
 
 # ---------------------------------------------------------------- 00 daily assessment

@@ -6,17 +6,19 @@ organ and year, a block of n at once with a single ``UPDATE … SET last = last 
 in the same short transaction that inserts their rows. The database's row lock (PostgreSQL) or
 write lock (SQLite) serialises concurrent issuers, and a failed insert rolls the increment back,
 so a number is never skipped, reused or given twice. The documents are rendered inside that
-transaction (they need their numbers) and the rows stored with the files' SHA-256, so a batch
-costs one commit; the files are written only after the commit (to a temporary name, then
-renamed): a crash in between leaves rows whose files are missing or differ, and issuing the same
-keys again re-renders them under the same numbers.
+transaction (they need their numbers), each written to a hidden temporary file as soon as it is
+rendered (so a batch of thousands holds one document in memory at a time), and the rows stored
+with the files' SHA-256, so a batch costs one commit. Only after the commit are the temporary
+files renamed to their names: a crash in between leaves rows whose files are missing (and hidden
+temporary files), and issuing the same keys again re-renders them under the same numbers; a
+rolled-back batch deletes its temporary files.
 """
 
 import hashlib
 import os
 import uuid
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -60,31 +62,38 @@ def allocate_seqs(session: Session,
     """Take ``counts[(organ, year)]`` consecutive numbers of each organ and year inside the
     session's open transaction; the first number of each block.
 
-    Must be the first write of the transaction: creating a sequence row on first use commits
-    on its own (and tolerates another process creating it at the same moment).
+    Must be the first write of the transaction: a sequence used for the first time is created
+    beforehand and committed on its own.
     """
-    while True:
-        firsts: dict[tuple[str, int], int] = {}
-        # Sequences locked in one order everywhere, so two batches cannot deadlock.
-        for organ, year in sorted(counts):
-            count = counts[(organ, year)]
-            last = session.execute(
-                update(DocumentSequence)
-                .where(DocumentSequence.organ == organ, DocumentSequence.year == year)  # type: ignore[arg-type]
-                .values(last=DocumentSequence.last + count)
-                .returning(DocumentSequence.last)
-            ).scalar_one_or_none()
-            if last is None:
-                session.rollback()  # gives back the blocks taken so far: the creation commits
-                try:
-                    session.add(DocumentSequence(organ=organ, year=year, last=0))
-                    session.commit()
-                except IntegrityError:
-                    session.rollback()
-                break
-            firsts[(organ, year)] = int(last) - count + 1
-        else:
-            return firsts
+    _create_sequences(session, counts)
+    firsts: dict[tuple[str, int], int] = {}
+    # Sequences locked in one order everywhere, so two batches cannot deadlock.
+    for organ, year in sorted(counts):
+        count = counts[(organ, year)]
+        last = session.execute(
+            update(DocumentSequence)
+            .where(DocumentSequence.organ == organ, DocumentSequence.year == year)  # type: ignore[arg-type]
+            .values(last=DocumentSequence.last + count)
+            .returning(DocumentSequence.last)
+        ).scalar_one()
+        firsts[(organ, year)] = int(last) - count + 1
+    return firsts
+
+
+def _create_sequences(session: Session, keys: Iterable[tuple[str, int]]) -> None:
+    """Create the missing sequence rows of ``keys``, each committed (another process creating
+    the same row at the same moment is fine). Looked up first, so that the usual case rolls
+    nothing back: a rollback would expire every object the caller's session holds."""
+    wanted = set(keys)
+    have = set(session.exec(select(DocumentSequence.organ, DocumentSequence.year).where(
+        col(DocumentSequence.organ).in_({organ for organ, _ in wanted}),
+        col(DocumentSequence.year).in_({year for _, year in wanted}))).all())
+    for organ, year in sorted(wanted - have):
+        session.add(DocumentSequence(organ=organ, year=year, last=0))
+        try:
+            session.commit()
+        except IntegrityError:
+            session.rollback()
 
 
 def resolve_out_dir(out_dir: Path | None) -> Path:
@@ -107,10 +116,24 @@ def sha256_of(path: Path) -> str:
 
 def write_atomically(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` so that readers see the old file or the new one, never half."""
+    move_into_place(write_temporary(path, data), path)
+
+
+def write_temporary(path: Path, data: bytes) -> Path:
+    """``data`` in a hidden temporary file next to ``path``, to be moved there once it may be seen."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
     try:
         temp.write_bytes(data)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    return temp
+
+
+def move_into_place(temp: Path, path: Path) -> None:
+    """Rename a temporary file to its name (atomic); the temporary file is gone either way."""
+    try:
         os.replace(temp, path)
     finally:
         temp.unlink(missing_ok=True)
@@ -153,18 +176,22 @@ def issue_many(session: Session, specs: Sequence[Issue],
     wanted: dict[str, Issue] = {}
     for spec in specs:
         wanted.setdefault(spec.key.text(), spec)
-    rows, fresh = _register(session, wanted)
-    for key, data in fresh.items():
-        write_atomically(root / wanted[key].path, data)
+    rows, fresh = _register(session, wanted, root)
+    try:
+        for key, temp in fresh.items():
+            move_into_place(temp, root / wanted[key].path)
+    finally:
+        for temp in fresh.values():  # left by a failed rename (the next issue repairs those keys)
+            temp.unlink(missing_ok=True)
     _repair(session, [(spec, rows[key]) for key, spec in wanted.items() if key not in fresh],
             root)
     return [rows[spec.key.text()] for spec in specs]
 
 
-def _register(session: Session,
-              wanted: Mapping[str, Issue]) -> tuple[dict[str, IssuedDocument], dict[str, bytes]]:
+def _register(session: Session, wanted: Mapping[str, Issue],
+              root: Path) -> tuple[dict[str, IssuedDocument], dict[str, Path]]:
     """The register row of every wanted key, inserting the missing ones (numbered, with their
-    files' hashes) in one short transaction; and the bytes of the files rendered for them.
+    files' hashes) in one short transaction; and the temporary files rendered for them.
 
     Losing a race for some keys (another process registered them first) rolls the whole insert
     back, numbers included, and tries again with the keys still missing.
@@ -188,24 +215,25 @@ def _register(session: Session,
         # the lookup's read, so that the sequence update opens a fresh write transaction.
         session.commit()
         try:
-            inserted = _insert(session, new)
+            inserted = _insert(session, new, root)
         except IntegrityError as error:
             session.rollback()
             failure, failed_with = error, len(new)
             continue
         fresh = {}
-        for spec, (row, data) in zip(new, inserted, strict=True):
+        for spec, (row, temp) in zip(new, inserted, strict=True):
             rows[spec.key.text()] = row
-            fresh[spec.key.text()] = data
+            fresh[spec.key.text()] = temp
         return rows, fresh
 
 
-def _insert(session: Session, new: Sequence[Issue]) -> list[tuple[IssuedDocument, bytes]]:
-    """Number, render and insert ``new`` in one transaction, committed; rows and file bytes."""
+def _insert(session: Session, new: Sequence[Issue], root: Path) -> list[tuple[IssuedDocument, Path]]:
+    """Number, render and insert ``new`` in one transaction, committed; the rows and their files
+    under temporary names (deleted if the transaction does not commit)."""
     profile = district_profile(session)
     next_seq = allocate_seqs(session, Counter(
         (spec.organ, spec.issued_on.year) for spec in new if spec.organ is not None))
-    inserted = []
+    inserted: list[tuple[IssuedDocument, Path]] = []
     try:
         for spec in new:
             number, seq = "", None
@@ -219,12 +247,15 @@ def _insert(session: Session, new: Sequence[Issue]) -> list[tuple[IssuedDocument
                 unit_id=spec.key.unit_id, doc_type=spec.key.doc_type, organ=spec.organ or "",
                 year=spec.issued_on.year if seq is not None else spec.year, seq=seq, number=number,
                 title=spec.title, issued_on=spec.issued_on, addressees=spec.addressees,
-                path=spec.path, sha256=hashlib.sha256(data).hexdigest()), data))
+                path=spec.path, sha256=hashlib.sha256(data).hexdigest()),
+                write_temporary(root / spec.path, data)))
+        session.add_all(row for row, _ in inserted)
+        session.commit()
     except BaseException:
         session.rollback()  # gives the numbers back and releases the lock at once
+        for _, temp in inserted:
+            temp.unlink(missing_ok=True)
         raise
-    session.add_all(row for row, _ in inserted)
-    session.commit()
     return inserted
 
 
