@@ -46,7 +46,7 @@ from models.group_records import FORM_TITLES, GroupActivity, GroupFinding
 from models.rectification import RectificationItem
 from models.scheme import SchemeConfig
 from models.stages import STAGE_LABELS, Stage
-from models.units import CATEGORY_LABELS, Category, Member, Unit
+from models.units import Category, Member, Unit, category_labels
 from zwgk.district import district_profile
 from zwgk.documents import contexts as c
 from zwgk.documents.contexts import Template, cn_date, pts
@@ -166,7 +166,7 @@ def _units(session: Session, cycle_id: int) -> list[tuple[Assessment, Unit]]:
     ).all())
 
 
-def _criteria(session: Session, category: Category) -> list[Criterion]:
+def _criteria(session: Session, category: str) -> list[Criterion]:
     return list(session.exec(
         select(Criterion).where(Criterion.category == category).order_by(col(Criterion.seq))
     ).all())
@@ -210,11 +210,12 @@ def _band_texts(scheme: SchemeConfig) -> list[c.GradeBandRow]:
     return rows
 
 
-def _ranked(session: Session, cycle_id: int) -> dict[Category, list[tuple[Assessment, Unit]]]:
-    """Per category, units by stored rank (unranked last), as the group proposed them."""
-    by_category: dict[Category, list[tuple[Assessment, Unit]]] = {cat: [] for cat in Category}
+def _ranked(session: Session, cycle_id: int) -> dict[str, list[tuple[Assessment, Unit]]]:
+    """Per category label, units by stored rank (unranked last), as the group proposed them."""
+    labels = category_labels(session)
+    by_category: dict[str, list[tuple[Assessment, Unit]]] = {label: [] for label in labels.values()}
     for assessment, unit in _units(session, cycle_id):
-        by_category[unit.category].append((assessment, unit))
+        by_category[labels[unit.category]].append((assessment, unit))
     for rows in by_category.values():
         rows.sort(key=lambda pair: (pair[0].rank is None, pair[0].rank or 0, pair[1].id))
     return by_category
@@ -222,12 +223,12 @@ def _ranked(session: Session, cycle_id: int) -> dict[Category, list[tuple[Assess
 
 def _summary_categories(session: Session, cycle_id: int) -> list[c.SummaryCategory]:
     return [
-        c.SummaryCategory(label=CATEGORY_LABELS[cat], rows=[
+        c.SummaryCategory(label=label, rows=[
             c.SummaryRow(rank="" if a.rank is None else str(a.rank), unit=u.name,
                          self_score=pts(a.self_score), score=pts(a.score), grade=a.grade,
                          note="弄虚作假" if a.falsified else "")
             for a, u in rows])
-        for cat, rows in _ranked(session, cycle_id).items()
+        for label, rows in _ranked(session, cycle_id).items()
     ]
 
 
@@ -350,7 +351,8 @@ def issue_self_check_forms(*, session: Session, cycle_id: int, on: date,
     points = scheme_points(session, cycle_id)
     calendar: WorkCalendar | None = None
     tables = {}
-    for cat in Category:
+    labels = category_labels(session)
+    for cat in labels:
         criteria = _criteria(session, cat)
         tables[cat] = (_indicator_rows(criteria, points), pts(_regular_total(criteria, points)))
     title = f"{year}年度政务公开工作自查评分表"
@@ -365,7 +367,7 @@ def issue_self_check_forms(*, session: Session, cycle_id: int, on: date,
             due = calendar.add_workdays(on, cycle.scheme.periods.self_check_days)
         rows, total = tables[unit.category]
         context = c.SelfCheckForm(title=title, year=year, unit_name=unit.name,
-                                  category_label=CATEGORY_LABELS[unit.category],
+                                  category_label=labels[unit.category],
                                   due_text=cn_date(due), total_points=total, rows=rows)
         specs.append(Issue(
             key=DocKey(cycle_id, "self_check", unit.id, "self_check_form"), organ=None, year=year,
@@ -414,8 +416,9 @@ def issue_score_sheets(*, session: Session, cycle_id: int, on: date, revision: i
     cycle = _cycle(session, cycle_id)
     year = cycle.year
     points = scheme_points(session, cycle_id)
+    labels = category_labels(session)
     criteria = {cat: [x for x in _criteria(session, cat) if x.kind is CriterionKind.REGULAR]
-                for cat in Category}
+                for cat in labels}
     pairs = _units(session, cycle_id)
     ids = [a.id for a, _ in pairs]
     deductions: dict[int, list[Deduction]] = {i: [] for i in ids}  # type: ignore[misc]
@@ -443,7 +446,7 @@ def issue_score_sheets(*, session: Session, cycle_id: int, on: date, revision: i
                 deducted=pts(lost) if lost else "",
                 score=pts(max(points[x.ref] - lost, Decimal("0.0")))))
         context = c.ScoreSheet(
-            title=title, year=year, unit_name=unit.name, category_label=CATEGORY_LABELS[unit.category],
+            title=title, year=year, unit_name=unit.name, category_label=labels[unit.category],
             revision_note=_revision_note(revision), rows=rows,
             deductions=[c.DeductionRow(seq=all_criteria[d.criterion_id].seq,
                                        criterion=all_criteria[d.criterion_id].text,
@@ -560,10 +563,10 @@ def issue_approval_opinion(*, session: Session, cycle_id: int, decision_id: int,
 
 def _results(session: Session, cycle_id: int) -> list[c.ResultCategory]:
     return [
-        c.ResultCategory(label=CATEGORY_LABELS[cat], rows=[
+        c.ResultCategory(label=label, rows=[
             c.ResultRow(rank="" if a.rank is None else str(a.rank), unit=u.name, score=pts(a.score),
                         grade=a.grade) for a, u in rows])
-        for cat, rows in _ranked(session, cycle_id).items()
+        for label, rows in _ranked(session, cycle_id).items()
     ]
 
 
@@ -807,7 +810,7 @@ def issue_group_record(*, session: Session, activity_id: int,
                if activity.minutes_name else "无")
     context = c.GroupRecordForm(
         title=f"{year}年度政务公开工作考核{form}", year=year, unit_name=unit.name,
-        category_label=CATEGORY_LABELS[unit.category], kind=activity.kind.value,
+        category_label=category_labels(session)[unit.category], kind=activity.kind.value,
         held_on_text=cn_date(activity.held_on), members=activity.members, minutes=minutes,
         findings=[c.FindingRow(seq=i, criterion=f"{x.ref} {x.text}", finding=f.finding, points=pts(f.points))
                   for i, (f, x) in enumerate(findings, start=1)],
