@@ -28,6 +28,7 @@ from zwgk import runs
 from zwgk import status as cycle_status
 from zwgk.gates import GATE_LABELS, Decision
 from zwgk.settings import get_settings
+from zwgk.categories import import_catalog
 from zwgk.cli_common import AsJson, Db, Today, console, date_option, err, open_session, print_json, use_database
 from zwgk.commands.accounts import accounts_app
 from zwgk.commands.deadlines import calendar_app, rectification_app
@@ -127,6 +128,22 @@ def catalog_show(
     console.print(table)
     regular = sum(1 for s in specs if s.kind is CriterionKind.REGULAR)
     console.print(f"共 {len(specs)} 项，其中常规指标 {regular} 项。")
+
+
+@catalog_app.command("import")
+def catalog_import(
+    file: Annotated[Path, typer.Argument(help="CSV 或 .xlsx，表头：内容,一级指标,二级指标,分值[,考核方法]")],
+    category: Annotated[str, typer.Option(help="类别键（小写字母、数字、下划线），如 enterprise")],
+    label: Annotated[str, typer.Option(help="类别名称，如 公共企事业单位")],
+    db: Db = None,
+) -> None:
+    """导入参照考核办法考核的类别及其考核内容明细表（第十六条；有错误时整份文件不导入）
+    / import a category assessed by reference, with its catalog; any problem rejects the file."""
+    with open_session(db) as session:
+        imported = import_catalog(session, path=file, key=category, label=label)
+        count = len(catalog_specs(session, imported.key))
+    console.print(f"{file.name}：已导入类别“{imported.label}”（{imported.key}），{count} 项指标。"
+                  f"单位名册“类别”列填 {imported.key} 或 {imported.label}。")
 
 
 @units_app.command("import")
