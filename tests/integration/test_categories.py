@@ -2,10 +2,12 @@
 files are refused naming row and column, and its units are scored and ranked in their own table."""
 
 import json
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from python_calamine import CalamineWorkbook
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
@@ -13,12 +15,19 @@ from models.assessment import Assessment, Deduction, GroupMethod
 from models.audit import AuditEntry
 from models.catalog import Criterion, CriterionKind
 from models.scheme import SchemeConfig
+from models.cycle import Cycle
 from models.units import Category, Unit, UnitCategory
+from tests.integration.test_documents import text_of
 from zwgk.categories import import_catalog
+from zwgk.documents import paperwork
+from zwgk.documents.register import document_path
 from zwgk.cli import app
 from zwgk.procedure import start_cycle
 from zwgk.results import compute_results, results_table
 from zwgk.roster import ImportRejected, category_words, load_demo, parse_units, upsert_units
+from zwgk.scoresheets import write_score_workbook
+from zwgk.selfcheck import SHEET, write_self_check_forms
+from zwgk.workbooks import sheet_rows
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "catalog_enterprise.csv"
 HEADER = "内容,一级指标,二级指标,分值\n"
@@ -67,8 +76,8 @@ def test_statutory_key_cannot_be_replaced(session: Session) -> None:
         import_catalog(session, path=EXAMPLE, key="township", label=LABEL)
 
 
-def test_units_of_the_new_category_are_scored_and_ranked_in_their_own_table(
-        tmp_path: Path, session: Session) -> None:
+def _enterprise_cycle(tmp_path: Path, session: Session) -> Cycle:
+    """The demo district with three units of the imported category, its 2025 cycle scored."""
     load_demo(session)
     import_catalog(session, path=EXAMPLE, key="enterprise", label=LABEL)
     assert session.exec(select(AuditEntry).where(AuditEntry.action == "catalog.import")).one()
@@ -88,6 +97,13 @@ def test_units_of_the_new_category_are_scored_and_ranked_in_their_own_table(
                               reason="测试扣分", method=GroupMethod.ON_SITE, recorded_by="考核组"))
     session.commit()
     compute_results(session, cycle_id=cycle.id)  # type: ignore[arg-type]
+    return cycle
+
+
+def test_units_of_the_new_category_are_scored_and_ranked_in_their_own_table(
+        tmp_path: Path, session: Session) -> None:
+    cycle = _enterprise_cycle(tmp_path, session)
+    first = session.exec(select(Criterion).where(Criterion.ref == "ENTERPRISE-001")).one()
     rows = results_table(session, cycle_id=cycle.id)  # type: ignore[arg-type]
     mine = [(r.unit, r.score, r.rank) for r in rows if r.category == "enterprise"]
     assert mine == [("区人民医院", Decimal("100.0"), 1), ("区公交公司", Decimal("98.0"), 2),
@@ -96,3 +112,28 @@ def test_units_of_the_new_category_are_scored_and_ranked_in_their_own_table(
     townships = [r.rank for r in rows if r.category == Category.TOWNSHIP]
     assert 1 in townships  # the statutory tables keep their own ranks
     assert first.kind is CriterionKind.REGULAR
+
+
+def test_scheme_circular_page_and_forms_carry_the_new_category_table(tmp_path: Path, session: Session) -> None:
+    cycle = _enterprise_cycle(tmp_path, session)
+    out = tmp_path / "out"
+    on = date(2026, 3, 2)
+    scheme = paperwork.issue_scheme_notice(session=session, cycle_id=cycle.id, on=on, out_dir=out)  # type: ignore[arg-type]
+    text = text_of(document_path(scheme, out))
+    assert "附件1、附件2、附件3" in text and "以及参照本办法考核的公共企事业单位（3个）" in text
+    assert "（三）公共企事业单位" in text and "区供水公司、区公交公司、区人民医院" in text
+    assert "2025年度公共企事业单位政务公开工作考核内容明细表（100.0分）" in text
+    assert "每年专题研究办事公开工作不少于1次。" in text
+    circular = paperwork.issue_results_circular(session=session, cycle_id=cycle.id, on=on, out_dir=out)  # type: ignore[arg-type]
+    assert LABEL in text_of(document_path(circular, out))
+    page = paperwork.publish_results_page(session=session, cycle_id=cycle.id, out_dir=out)  # type: ignore[arg-type]
+    assert LABEL in page.read_text(encoding="utf-8") and "区人民医院" in page.read_text(encoding="utf-8")
+    forms = write_self_check_forms(session, year=2025, out_dir=tmp_path / "forms",
+                                   unit_ids=[u.id for u in session.exec(select(Unit).where(
+                                       Unit.category == "enterprise"))])  # type: ignore[misc]
+    assert len(forms) == 3
+    assert "ENTERPRISE-006" in (cells := [v for row in sheet_rows(CalamineWorkbook.from_path(str(forms[0])),
+                                                                  SHEET) for v in row]) and LABEL in str(cells)
+    workbook = write_score_workbook(session, cycle_id=cycle.id, path=tmp_path / "group.xlsx")  # type: ignore[arg-type]
+    sheet = next(t for t in CalamineWorkbook.from_path(str(workbook)).sheet_names if "区供水公司" in t)
+    assert "ENTERPRISE-001" in [v for row in sheet_rows(CalamineWorkbook.from_path(str(workbook)), sheet) for v in row]

@@ -37,7 +37,7 @@ from models.assessment import (
     SpecialKind,
 )
 from models.calendar import WorkCalendar, load_calendar
-from models.catalog import Criterion, CriterionKind, catalog_title
+from models.catalog import Criterion, CriterionKind
 from models.cycle import Cycle, Gate, GateDecision, scheme_points
 from models.deadlines import DEADLINE_LABELS, Deadline, DeadlineKind
 from models.district import Profile
@@ -46,7 +46,7 @@ from models.group_records import FORM_TITLES, GroupActivity, GroupFinding
 from models.rectification import RectificationItem
 from models.scheme import SchemeConfig
 from models.stages import STAGE_LABELS, Stage
-from models.units import Category, Member, Unit, category_labels
+from models.units import Category, Member, Unit, category_labels, list_categories
 from zwgk.district import district_profile
 from zwgk.documents import contexts as c
 from zwgk.documents.contexts import Template, cn_date, pts
@@ -67,6 +67,7 @@ FOLDERS: dict[str, str] = {
 }
 
 INDENT = "　　　"  # aligns attachments 2, 3 … under the first, after "附件："
+CN_NUMBERS = "一二三四五六七八九十"  # （一）（二）… of the scheme's category headings
 
 SPECIAL_LABELS: dict[SpecialKind, str] = {
     SpecialKind.SPECIAL_DEDUCTION: "特别减分",
@@ -268,10 +269,19 @@ def issue_scheme_notice(*, session: Session, cycle_id: int, on: date,
     self_due = self_check_due_on(session=session, cycle_id=cycle_id) or calendar.add_workdays(
         on, scheme.periods.self_check_days)
     periods = scheme.periods
-    unit_names = {cat: [u.name for _, u in units if u.category == cat] for cat in Category}
-    criteria = {cat: _criteria(session, cat) for cat in Category}
-    annex_titles = {cat: f"{year}年度{catalog_title(cat)}（{pts(_regular_total(criteria[cat], points))}分）"
-                    for cat in Category}
+    categories = list_categories(session)
+    unit_names = {cat.key: [u.name for _, u in units if u.category == cat.key] for cat in categories}
+    headings = {Category.TOWNSHIP: "乡（镇）人民政府、社区服务中心", Category.DEPARTMENT: f"{names.level}直部门"}
+    tables = []
+    for number, cat in enumerate(categories, start=1):
+        criteria = _criteria(session, cat.key)
+        tables.append(c.SchemeCategory(
+            heading=f"（{CN_NUMBERS[number - 1]}）{headings.get(cat.key, cat.label)}",
+            units="、".join(unit_names[cat.key]), annex_number=number,
+            annex_title=f"{year}年度{cat.title}（{pts(_regular_total(criteria, points))}分）",
+            rows=_indicator_rows(criteria, points)))
+    by_reference = "".join(f"，以及参照本办法考核的{cat.label}（{len(unit_names[cat.key])}个）"
+                           for cat in categories if not cat.statutory)
     title = f"关于印发《{year}年度政务公开工作考核实施方案》的通知"
     timetable = [
         c.TimetableRow(step="印发方案", due=cn_date(on),
@@ -293,20 +303,16 @@ def issue_scheme_notice(*, session: Session, cycle_id: int, on: date,
         return c.SchemeNotice(
             **_official(names, organ="office", number=number, title=title, year=year, addressees=names.all_units,
                         on=on, cc=names.member_units),
-            attachments=_attachments([annex_titles[Category.TOWNSHIP], annex_titles[Category.DEPARTMENT]]),
+            attachments=_attachments([t.annex_title for t in tables]),
             district=names.profile.district,
             township_count=len(unit_names[Category.TOWNSHIP]),
             department_count=len(unit_names[Category.DEPARTMENT]),
-            township_units="、".join(unit_names[Category.TOWNSHIP]),
-            department_units="、".join(unit_names[Category.DEPARTMENT]),
+            by_reference=by_reference, annex_refs="、".join(f"附件{t.annex_number}" for t in tables),
+            categories=tables,
             timetable=timetable,
             methods="、".join(m.value for m in GroupMethod if m is not GroupMethod.DAILY),
             outside_rule=scheme.outside_rule(),
             grade_bands=_band_texts(scheme), weight_text=f"{_num(scheme.performance_weight)}%",
-            township_annex_title=annex_titles[Category.TOWNSHIP],
-            department_annex_title=annex_titles[Category.DEPARTMENT],
-            township_rows=_indicator_rows(criteria[Category.TOWNSHIP], points),
-            department_rows=_indicator_rows(criteria[Category.DEPARTMENT], points),
         )
 
     return issue(session, Issue(
