@@ -1,5 +1,7 @@
-"""The indicator catalogs of annexes 1 and 2 and each year's points (article 8)."""
+"""The indicator catalogs of annexes 1 and 2, those of categories assessed by reference
+(article 16), and each year's points (article 8)."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -8,12 +10,14 @@ from pathlib import Path
 
 import yaml
 from sqlalchemy import UniqueConstraint
-from sqlmodel import Field, Session, SQLModel, select
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Field, Session, SQLModel, col, select
 
 from models.types import Points, to_points
-from models.units import Category
+from models.units import STATUTORY_LABELS, Category, UnitCategory
 
 DATA_DIR = Path(__file__).parent / "data"
+STATUTORY_KEYS = frozenset(c.value for c in Category)
 FULL_MARKS = Decimal("100.0")
 
 
@@ -25,17 +29,19 @@ class CriterionKind(StrEnum):
 
 
 class Criterion(SQLModel, table=True):
-    """One criterion (二级指标) of an annex, with its default points."""
+    """One criterion (二级指标) of a category's catalog, with its default points."""
 
     id: int | None = Field(default=None, primary_key=True)
-    ref: str = Field(index=True, unique=True, description="T001… for annex 1, D001… for annex 2")
-    category: Category = Field(index=True)
+    ref: str = Field(index=True, unique=True,
+                     description="T001… for annex 1, D001… for annex 2, KEY-001… for an imported catalog")
+    category: str = Field(index=True)
     seq: int
     area: str = Field(description="内容")
     level1: str = Field(description="一级指标")
     text: str = Field(description="二级指标")
     kind: CriterionKind
     default_points: Decimal = Field(sa_type=Points)
+    method: str = Field(default="", description="考核方法（导入的明细表可给出）")
 
 
 class SchemePoint(SQLModel, table=True):
@@ -53,7 +59,7 @@ class CriterionSpec:
     """A criterion as shipped in the catalog data."""
 
     ref: str
-    category: Category
+    category: str
     seq: int
     area: str
     level1: str
@@ -91,16 +97,22 @@ def catalog_title(category: Category) -> str:
     return str(raw["title"])
 
 
-def resolve_points(category: Category, overrides: dict[str, Decimal]) -> dict[str, Decimal]:
-    """The points of every criterion of ``category`` after a year's overrides.
+def ref_prefix(ref: str) -> str:
+    """The part of a criterion reference that names its catalog (T, D, ENTERPRISE-)."""
+    return ref.rstrip("0123456789")
 
-    Raises SchemeError for an unknown reference, a negative value, or regular points that
-    do not total exactly 100 (the message gives the actual total).
+
+def resolve_points(specs: Sequence[CriterionSpec], overrides: dict[str, Decimal]) -> dict[str, Decimal]:
+    """The points of every criterion of one catalog (``specs``) after a year's overrides.
+
+    Overrides whose reference has the catalog's prefix belong to it. Raises SchemeError for
+    an unknown reference, a negative value, or regular points that do not total exactly 100
+    (the message gives the actual total).
     """
-    specs = load_catalog(category)
+    category = specs[0].category
     refs = {s.ref for s in specs}
-    prefix = specs[0].ref[0]
-    mine = {ref: to_points(v) for ref, v in overrides.items() if ref.startswith(prefix)}
+    prefix = ref_prefix(specs[0].ref)
+    mine = {ref: to_points(v) for ref, v in overrides.items() if ref_prefix(ref) == prefix}
     problems = [f"未知指标编号 {ref} (unknown criterion)" for ref in mine if ref not in refs]
     problems += [f"{ref} 分值不能为负：{v}" for ref, v in mine.items() if v < 0]
     if problems:
@@ -115,6 +127,32 @@ def resolve_points(category: Category, overrides: dict[str, Decimal]) -> dict[st
             f"(regular points of {category} total {total}, must be 100)"
         )
     return points
+
+
+def catalog_specs(session: Session, category: str) -> tuple[CriterionSpec, ...]:
+    """The catalog of ``category`` with its default points, in order: the shipped one for a
+    statutory category, the imported one as stored otherwise."""
+    if category in STATUTORY_KEYS:
+        return load_catalog(Category(category))
+    return tuple(
+        CriterionSpec(ref=x.ref, category=x.category, seq=x.seq, area=x.area, level1=x.level1,
+                      text=x.text, kind=x.kind, points=x.default_points)
+        for x in session.exec(select(Criterion).where(Criterion.category == category)
+                              .order_by(col(Criterion.seq)))
+    )
+
+
+def seed_categories(session: Session) -> None:
+    """Add the two statutory categories to the category table where missing (idempotent)."""
+    have = set(session.exec(select(UnitCategory.key)).all())
+    for seq, category in enumerate(Category, start=1):
+        if category.value not in have:
+            session.add(UnitCategory(key=category.value, label=STATUTORY_LABELS[category],
+                                     title=catalog_title(category), seq=seq, statutory=True))
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()  # another process seeded them at the same moment
 
 
 def sync_catalog(session: Session) -> None:

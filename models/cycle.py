@@ -9,11 +9,11 @@ from sqlalchemy import JSON, Column, update
 from sqlmodel import Field, Session, SQLModel, select
 
 from models.audit import append_audit
-from models.catalog import Criterion, SchemePoint, resolve_points, sync_catalog
+from models.catalog import Criterion, SchemePoint, catalog_specs, resolve_points, sync_catalog
 from models.scheme import SchemeConfig
 from models.stages import Stage, check_transition
 from models.types import utcnow
-from models.units import Category
+from models.units import list_categories
 
 
 class Cycle(SQLModel, table=True):
@@ -79,14 +79,15 @@ def get_cycle(session: Session, year: int) -> Cycle:
 def create_cycle(*, session: Session, year: int, config: SchemeConfig, actor: str) -> Cycle:
     """Create the cycle of ``year`` in stage draft with its scheme points (idempotent; commits).
 
-    An existing cycle is returned unchanged. The scheme's points are validated for both
-    categories before anything is written.
+    An existing cycle is returned unchanged. The scheme's points are validated for every
+    category before anything of the cycle is written.
     """
     existing = session.exec(select(Cycle).where(Cycle.year == year)).first()
     if existing is not None:
         return existing
-    points = {c: resolve_points(c, config.points) for c in Category}
     sync_catalog(session)
+    points = {c.key: resolve_points(catalog_specs(session, c.key), config.points)
+              for c in list_categories(session)}
     cycle = Cycle(year=year, config=config.model_dump(mode="json"))
     session.add(cycle)
     session.flush()

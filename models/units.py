@@ -2,25 +2,47 @@
 
 from enum import StrEnum
 
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, Session, SQLModel, col, select
 
 
 class Category(StrEnum):
-    """The two categories, assessed and ranked separately (article 7)."""
+    """The two statutory categories, assessed and ranked separately (article 7). Further
+    categories (article 16) are rows of UnitCategory, imported with their catalog."""
 
     TOWNSHIP = "township"  # 乡(镇)人民政府、社区服务中心, annex 1
     DEPARTMENT = "department"  # 区直部门, annex 2
 
 
-CATEGORY_LABELS: dict[Category, str] = {
+STATUTORY_LABELS: dict[Category, str] = {
     Category.TOWNSHIP: "乡(镇)人民政府、社区服务中心",
     Category.DEPARTMENT: "区直部门",
 }
 
 
+class UnitCategory(SQLModel, table=True):
+    """A category of assessed units with its own catalog and its own ranking table: the two
+    statutory ones and those assessed "with reference to these measures" (article 16)."""
+
+    key: str = Field(primary_key=True, description="township、department 或导入时给定的键")
+    label: str = Field(unique=True, description="类别名称")
+    title: str = Field(description="考核内容明细表标题")
+    seq: int = Field(description="各类别表格的先后")
+    statutory: bool = Field(default=False, description="考核办法附件所列类别")
+
+
+def list_categories(session: Session) -> list[UnitCategory]:
+    """Every category, in the order their tables are printed."""
+    return list(session.exec(select(UnitCategory).order_by(col(UnitCategory.seq))).all())
+
+
+def category_labels(session: Session) -> dict[str, str]:
+    """Category key → label, in table order."""
+    return {c.key: c.label for c in list_categories(session)}
+
+
 class UnitBase(SQLModel):
     name: str = Field(index=True, unique=True, description="单位名称")
-    category: Category = Field(description="township 或 department")
+    category: str = Field(description="类别键：township、department 或导入的类别")
     contact_person: str = Field(default="", description="联系人")
     contact_email: str = Field(default="", description="联系邮箱")
     openness_leader: str = Field(default="", description="分管政务公开工作的领导")

@@ -9,7 +9,7 @@ from models.assessment import SELF_CHECK_LABELS, Assessment
 from models.cycle import Cycle
 from models.documents import IssuedDocument
 from models.stages import STAGE_LABELS
-from models.units import CATEGORY_LABELS, Unit
+from models.units import Unit, category_labels
 from zwgk import results
 from zwgk.db import session_scope
 
@@ -26,9 +26,10 @@ def publish_self_check_table(cycle_id: int) -> None:
             .join(Assessment, Assessment.unit_id == Unit.id)  # type: ignore[arg-type]
             .where(Assessment.cycle_id == cycle_id).order_by(Unit.id)
         ).all()
+        labels = category_labels(session)
     create_table_artifact(
         key=f"zwgk-{cycle.year}-self-check",
-        table=[{"单位": n, "类别": CATEGORY_LABELS[c], "自查材料": SELF_CHECK_LABELS[s],
+        table=[{"单位": n, "类别": labels[c], "自查材料": SELF_CHECK_LABELS[s],
                 "报送日期": r.isoformat() if r else ""} for n, c, s, r in rows],
         description=f"{cycle.year} 年度各单位自查材料报送情况",
     )
@@ -41,9 +42,10 @@ def publish_results_table(cycle_id: int) -> None:
         cycle = session.get(Cycle, cycle_id)
         assert cycle is not None
         table = results.results_table(session, cycle_id=cycle_id)
+        labels = category_labels(session)
     create_table_artifact(
         key=f"zwgk-{cycle.year}-results",
-        table=[{"类别": CATEGORY_LABELS[r.category], "名次": r.rank, "单位": r.unit,
+        table=[{"类别": labels[r.category], "名次": r.rank, "单位": r.unit,
                 "自评分": str(r.self_score or ""), "考核得分": str(r.score), "等次": r.grade,
                 "需核查指标": "、".join(r.flagged)} for r in table],
         description=f"{cycle.year} 年度考核得分与名次（分类别排名）",

@@ -478,11 +478,11 @@ def scheme_notice() -> Document:
     para(d, "为全面推进政务公开工作，根据《{{ measures }}》，制定本方案。")
     heading(d, 1, "一、考核范围")
     para(d, "{{ district }}各乡（镇）人民政府、社区服务中心（{{ township_count }}个）和{{ level }}直各部门、"
-            "各直属事业单位（{{ department_count }}个），两类单位分别考核、分别排名。")
-    heading(d, 2, "（一）乡（镇）人民政府、社区服务中心")
-    para(d, "{{ township_units }}。")
-    heading(d, 2, "（二）{{ level }}直部门")
-    para(d, "{{ department_units }}。")
+            "各直属事业单位（{{ department_count }}个）{{ by_reference }}，各类单位分别考核、分别排名。")
+    tag(d, "{%p for cat in categories %}")
+    heading(d, 2, "{{ cat.heading }}")
+    para(d, "{{ cat.units }}。")
+    tag(d, "{%p endfor %}")
     heading(d, 1, "二、时间安排")
     tag(d, "{%p for row in timetable %}")
     para(d, "{{ row.step }}（{{ row.due }}）：{{ row.content }}")
@@ -492,7 +492,7 @@ def scheme_notice() -> Document:
             "综合评定被考核单位全年政务公开工作情况，确定考核分数，提出名次建议。"
             "{{ outside_rule }}。")
     heading(d, 1, "四、考核等次")
-    para(d, "考核实行百分制，按照考核内容明细表（附件1、附件2）计分，考核结果分为以下等次：")
+    para(d, "考核实行百分制，按照考核内容明细表（{{ annex_refs }}）计分，考核结果分为以下等次：")
     tag(d, "{%p for band in grade_bands %}")
     para(d, "{{ band.grade }}：{{ band.range_text }}。")
     tag(d, "{%p endfor %}")
@@ -502,14 +502,14 @@ def scheme_notice() -> Document:
             "并在{{ level }}政府门户网站公布；作为全{{ level }}政务公开工作先进单位和个人表彰的主要依据；"
             "以{{ weight_text }}的分值权重纳入被考核单位年度目标绩效考核；"
             "作为被考核单位领导干部综合考核评价和实行问责的参考依据。")
-    for number, prefix, title_field in ((1, "township", "township_annex_title"),
-                                        (2, "department", "department_annex_title")):
-        page_break(d)
-        annex_heading(d, f"附件{number}", "{{ " + title_field + " }}")
-        grid_table(d, ["序号", "内容", "一级指标", "二级指标", "分值"],
-                   ["{{ row.seq }}", "{{ row.area }}", "{{ row.level1 }}", "{{ row.text }}",
-                    "{{ row.points }}"],
-                   [12, 22, 30, 74, 18], f"row in {prefix}_rows")
+    tag(d, "{%p for cat in categories %}")
+    page_break(d)
+    annex_heading(d, "附件{{ cat.annex_number }}", "{{ cat.annex_title }}")
+    grid_table(d, ["序号", "内容", "一级指标", "二级指标", "分值"],
+               ["{{ row.seq }}", "{{ row.area }}", "{{ row.level1 }}", "{{ row.text }}",
+                "{{ row.points }}"],
+               [12, 22, 30, 74, 18], "row in cat.rows")
+    tag(d, "{%p endfor %}")
     imprint(d)
     return d
 

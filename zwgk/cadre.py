@@ -19,7 +19,7 @@ from models.cycle import get_cycle
 from models.documents import IssuedDocument
 from models.rectification import RectificationItem, RectificationState
 from models.stages import STAGE_LABELS, Stage
-from models.units import CATEGORY_LABELS, Unit
+from models.units import Unit, category_labels
 from zwgk.documents.contexts import CadreRow, cn_date, pts
 from zwgk.documents.paperwork import issue_cadre_letter
 from zwgk.lookup import IntakeError
@@ -70,6 +70,7 @@ def cadre_lines(session: Session, *, year: int) -> list[CadreLine]:
         raise IntakeError(f"{year} 年度考核结果尚未经领导小组审定（当前阶段：{STAGE_LABELS[cycle.stage]}），"
                           "不能函送干部主管部门 (results not approved yet)")
     leaders = dict(session.exec(select(Unit.id, Unit.openness_leader)).all())
+    labels = category_labels(session)
     problems = dict(session.exec(
         select(Assessment.unit_id, RectificationItem.problems)
         .join(RectificationItem, col(RectificationItem.assessment_id) == Assessment.id)
@@ -91,7 +92,7 @@ def cadre_lines(session: Session, *, year: int) -> list[CadreLine]:
     ):
         findings.setdefault(unit_id, []).append(f"{reason}（已通报批评{'，' + number if number else ''}）")
     return [
-        CadreLine(category=CATEGORY_LABELS[r.category], rank=r.rank, unit=r.unit,
+        CadreLine(category=labels[r.category], rank=r.rank, unit=r.unit,
                   leader=leaders.get(r.unit_id) or "", score=pts(r.score), grade=r.grade,
                   problems="\n".join(f"{i}. {p}" for i, p in enumerate(
                       problems.get(r.unit_id, "").splitlines(), start=1)) or NO_PROBLEMS,

@@ -20,14 +20,15 @@ from rich.table import Table
 from sqlmodel import select
 
 from models.audit import OFFICE_ACTOR, verify_chain
-from models.catalog import CriterionKind, load_catalog, resolve_points, sync_catalog
+from models.catalog import CriterionKind, catalog_specs, resolve_points, sync_catalog
 from models.cycle import Gate, get_cycle, scheme_points
 from models.stages import Stage
-from models.units import CATEGORY_LABELS, Category, Unit
+from models.units import Unit, category_labels
 from zwgk import runs
 from zwgk import status as cycle_status
 from zwgk.gates import GATE_LABELS, Decision
 from zwgk.settings import get_settings
+from zwgk.categories import import_catalog
 from zwgk.cli_common import AsJson, Db, Today, console, date_option, err, open_session, print_json, use_database
 from zwgk.commands.accounts import accounts_app
 from zwgk.commands.deadlines import calendar_app, rectification_app
@@ -47,7 +48,7 @@ from zwgk.commands.setup import (
 )
 from zwgk.db import get_engine
 from zwgk.wakeup import wake_ready_runs
-from zwgk.roster import load_demo, parse_units, upsert_units
+from zwgk.roster import category_words, load_demo, parse_units, upsert_units
 
 app = typer.Typer(
     help="zwgk：政务公开工作考核 (government openness assessment) — 年度考核全流程。",
@@ -98,24 +99,28 @@ def init(
 
 @catalog_app.command("show")
 def catalog_show(
-    category: Annotated[Category, typer.Option(help="township（乡镇、社区）或 department（区直部门）")],
+    category: Annotated[str, typer.Option(help="township（乡镇、社区）、department（区直部门）或导入的类别键")],
     year: Annotated[int | None, typer.Option(help="显示该年度实施方案中的分值")] = None,
     as_json: AsJson = False,
     db: Db = None,
 ) -> None:
     """显示考核内容明细表及分值 / show a category's criteria and points."""
-    specs = load_catalog(category)
-    if year is None:
-        points = resolve_points(category, {})
-    else:
-        with open_session(db) as session:
+    with open_session(db) as session:
+        labels = category_labels(session)
+        if category not in labels:
+            raise typer.BadParameter(f"没有类别“{category}”，可用：{'、'.join(labels)} (unknown category)",
+                                     param_hint="--category")
+        specs = catalog_specs(session, category)
+        if year is None:
+            points = resolve_points(specs, {})
+        else:
             points = scheme_points(session, get_cycle(session, year).id)  # type: ignore[arg-type]
     items = [{"ref": s.ref, "area": s.area, "level1": s.level1, "text": s.text,
               "kind": s.kind.value, "points": str(points[s.ref])} for s in specs]
     if as_json:
         print_json(items)
         return
-    table = Table(title=f"{CATEGORY_LABELS[category]} 考核内容明细表" + (f"（{year} 年度）" if year else ""))
+    table = Table(title=f"{labels[category]} 考核内容明细表" + (f"（{year} 年度）" if year else ""))
     for col in ("编号", "内容", "一级指标", "二级指标", "类型", "分值"):
         table.add_column(col, overflow="fold")
     for i in items:
@@ -125,14 +130,30 @@ def catalog_show(
     console.print(f"共 {len(specs)} 项，其中常规指标 {regular} 项。")
 
 
+@catalog_app.command("import")
+def catalog_import(
+    file: Annotated[Path, typer.Argument(help="CSV 或 .xlsx，表头：内容,一级指标,二级指标,分值[,考核方法]")],
+    category: Annotated[str, typer.Option(help="类别键（小写字母、数字、下划线），如 enterprise")],
+    label: Annotated[str, typer.Option(help="类别名称，如 公共企事业单位")],
+    db: Db = None,
+) -> None:
+    """导入参照考核办法考核的类别及其考核内容明细表（第十六条；有错误时整份文件不导入）
+    / import a category assessed by reference, with its catalog; any problem rejects the file."""
+    with open_session(db) as session:
+        imported = import_catalog(session, path=file, key=category, label=label)
+        count = len(catalog_specs(session, imported.key))
+    console.print(f"{file.name}：已导入类别“{imported.label}”（{imported.key}），{count} 项指标。"
+                  f"单位名册“类别”列填 {imported.key} 或 {imported.label}。")
+
+
 @units_app.command("import")
 def units_import(
     file: Annotated[Path, typer.Argument(help="CSV 或 .xlsx，表头：单位名称,类别,联系人,联系邮箱,分管领导")],
     db: Db = None,
 ) -> None:
     """导入被考核单位（有错误时整份文件不导入）/ import units; any bad row rejects the file."""
-    units = parse_units(file)
     with open_session(db) as session:
+        units = parse_units(file, category_words(session))
         added, updated = upsert_units(session, units)
     console.print(f"{file.name}：新增 {added} 个单位，更新 {updated} 个，共 {len(units)} 行。")
 
@@ -142,6 +163,7 @@ def units_list(as_json: AsJson = False, db: Db = None) -> None:
     """列出被考核单位 / list assessed units."""
     with open_session(db) as session:
         units = session.exec(select(Unit).order_by(Unit.category, Unit.id)).all()  # type: ignore[arg-type]
+        labels = category_labels(session)
     rows = [u.model_dump(include={"id", "name", "category", "contact_person", "contact_email",
                                   "openness_leader", "retired"}) for u in units]
     if as_json:
@@ -152,7 +174,7 @@ def units_list(as_json: AsJson = False, db: Db = None) -> None:
         table.add_column(col)
     for r in rows:
         table.add_row(str(r["id"]), r["name"] + ("（已撤销）" if r["retired"] else ""),
-                      CATEGORY_LABELS[r["category"]], r["contact_person"],
+                      labels[r["category"]], r["contact_person"],
                       r["contact_email"] or "（无，需电话联系）", r["openness_leader"])
     console.print(table)
 

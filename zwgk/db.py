@@ -10,6 +10,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, SQLModel, create_engine
 
 import models  # noqa: F401  (registers every table on SQLModel.metadata)
+from models.catalog import seed_categories
 from zwgk.settings import get_settings
 
 
@@ -44,6 +45,9 @@ def init_schema(engine: Engine) -> None:
     defines to tables an older one created, with their indexes (idempotent)."""
     SQLModel.metadata.create_all(engine)
     _add_missing_columns(engine)
+    _category_keys(engine)
+    with Session(engine) as session:
+        seed_categories(session)
 
 
 def _add_missing_columns(engine: Engine) -> None:
@@ -59,6 +63,22 @@ def _add_missing_columns(engine: Engine) -> None:
             for index in table.indexes:
                 if column.name in index.columns:
                     index.create(engine, checkfirst=True)
+
+
+def _category_keys(engine: Engine) -> None:
+    # Releases before article 16 stored the category as an enum: its member NAME
+    # ('TOWNSHIP'), on PostgreSQL in a native enum type. Categories are keys now ('township').
+    with engine.begin() as connection:
+        for table in ("unit", "criterion"):
+            if engine.dialect.name == "postgresql":
+                kind = connection.execute(text(
+                    "SELECT data_type FROM information_schema.columns "
+                    "WHERE table_name = :t AND column_name = 'category'"), {"t": table}).scalar()
+                if kind == "USER-DEFINED":
+                    connection.execute(text(f'ALTER TABLE "{table}" ALTER COLUMN category TYPE VARCHAR '
+                                            "USING category::text"))
+            connection.execute(text(f'UPDATE "{table}" SET category = lower(category) '
+                                    "WHERE category IN ('TOWNSHIP', 'DEPARTMENT')"))
 
 
 def _add_column(engine: Engine, column: Column) -> None:  # type: ignore[type-arg]

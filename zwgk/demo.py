@@ -27,7 +27,7 @@ from models.calendar import WorkCalendar
 from models.cycle import Cycle, Gate, GateDecision, get_cycle, scheme_points
 from models.documents import IssuedDocument
 from models.stages import Stage
-from models.units import CATEGORY_LABELS, Unit
+from models.units import Unit, category_labels
 from zwgk import cadre, daily, evaluations, group_records, rectification, results, runs, scoresheets, selfcheck
 from zwgk import special, sweep
 from zwgk.db import get_engine, init_schema
@@ -427,7 +427,7 @@ def _print_summary(session: Session, cycle: Cycle, console: Console) -> None:
     assert cycle.id is not None
     console.print(f"\n[bold]{YEAR} 年度考核结束：阶段 {cycle.stage}[/bold]")
     rows = results.results_table(session, cycle_id=cycle.id)
-    for category, label in CATEGORY_LABELS.items():
+    for category, label in category_labels(session).items():
         table = Table(title=f"{label} 考核结果")
         for col in ("名次", "单位", "自评分", "得分", "等次"):
             table.add_column(col)

@@ -11,7 +11,7 @@ from models.cycle import get_cycle
 from models.deadlines import Deadline, DeadlineKind, DeadlineState
 from models.rectification import RectificationItem, RectificationState
 from models.scoring import performance_contribution
-from models.units import CATEGORY_LABELS, Category
+from models.units import category_labels
 from zwgk.lookup import IntakeError
 from zwgk.results import ResultRow, results_table
 from zwgk.workbooks import CELL, HEADER, add_styles, new_workbook, set_widths, write_styled
@@ -33,6 +33,7 @@ def export_target_performance(session: Session, *, year: int, path: Path) -> Pat
     rank, the scheme's weight (at least 4%) and the score's contribution at that weight."""
     _, rows = _computed(session, year)
     weight = get_cycle(session, year).scheme.performance_weight
+    labels = category_labels(session)
     path.parent.mkdir(parents=True, exist_ok=True)
     workbook = new_workbook(path)
     styles = add_styles(workbook)
@@ -41,7 +42,7 @@ def export_target_performance(session: Session, *, year: int, path: Path) -> Pat
     set_widths(sheet, [30, 28, 10, 8, 12, 10, 20])
     for number, r in enumerate(rows, start=1):
         assert r.score is not None
-        write_styled(sheet, number, [r.unit, CATEGORY_LABELS[r.category], r.score, r.grade, r.rank, weight,
+        write_styled(sheet, number, [r.unit, labels[r.category], r.score, r.grade, r.rank, weight,
                                      performance_contribution(r.score, weight)],
                      [styles[CELL]] * len(TARGET_HEADERS))
     sheet.freeze_panes(1, 0)
@@ -54,7 +55,7 @@ class Candidate:
     """A unit of the top grade, proposed as an advanced unit or held back with the reason."""
 
     unit: str
-    category: Category
+    category: str
     score: Decimal
     rank: int | None
     proposed: bool

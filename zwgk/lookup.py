@@ -7,7 +7,7 @@ from sqlmodel import Session, select
 from models.assessment import Assessment
 from models.catalog import Criterion, CriterionKind
 from models.cycle import Cycle, get_cycle
-from models.units import CATEGORY_LABELS, Unit
+from models.units import Unit, category_labels
 
 
 class IntakeError(ValueError):
@@ -54,6 +54,6 @@ def criterion_for(session: Session, target: AssessedUnit, ref: str, kinds: set[C
     category = target.unit.category
     if criterion is None or criterion.category != category or criterion.kind not in kinds:
         raise IntakeError(
-            f"指标编号“{ref}”不是{CATEGORY_LABELS[category]}类可用于此处的指标 "
-            f"(criterion {ref} does not apply here)；请用 zwgk catalog show --category {category.value} 查看")
+            f"指标编号“{ref}”不是{category_labels(session)[category]}类可用于此处的指标 "
+            f"(criterion {ref} does not apply here)；请用 zwgk catalog show --category {category} 查看")
     return criterion

@@ -10,7 +10,7 @@ from sqlmodel import Session, col, func, select
 from models.calendar import CalendarNotCovered, load_calendar
 from models.cycle import Cycle
 from models.scheme import SchemeConfig
-from models.units import CATEGORY_LABELS, Category, Member, Unit
+from models.units import STATUTORY_LABELS, Category, Member, Unit
 from zwgk.settings import Settings
 
 
@@ -42,7 +42,7 @@ def missing_for_cycle(session: Session, *, year: int, today: date,
         count = session.exec(select(func.count()).select_from(Unit).where(
             Unit.category == category, col(Unit.retired).is_(False))).one()
         if not count:
-            missing.append(f"没有“{CATEGORY_LABELS[category]}”类被考核单位：用 zwgk units import FILE 导入")
+            missing.append(f"没有“{STATUTORY_LABELS[category]}”类被考核单位：用 zwgk units import FILE 导入")
     periods = (config or SchemeConfig()).periods
     # Every period of the procedure laid end to end: the latest a deadline can fall.
     span = (periods.self_check_days + periods.group_scoring_days

@@ -18,7 +18,7 @@ from models.catalog import Criterion, CriterionKind
 from models.cycle import Cycle, scheme_points
 from models.evaluations import OutsideEvaluation
 from models.scoring import ZERO, ScoreInput, competition_ranks, compute_score, grade_for
-from models.units import Category, Unit
+from models.units import Unit, list_categories
 
 ZEROING_KINDS = frozenset({SpecialKind.ZERO, SpecialKind.FALSIFICATION})
 
@@ -43,7 +43,7 @@ class ResultRow:
 
     unit_id: int
     unit: str
-    category: Category
+    category: str
     self_score: Decimal | None
     score: Decimal | None
     grade: str
@@ -63,10 +63,10 @@ class _CategoryScheme:
     bonus_cap: Decimal
 
 
-def _category_schemes(session: Session, cycle_id: int) -> dict[Category, _CategoryScheme]:
+def _category_schemes(session: Session, cycle_id: int) -> dict[str, _CategoryScheme]:
     points = scheme_points(session, cycle_id)
-    regular: dict[Category, dict[str, Decimal]] = defaultdict(dict)
-    bonus: dict[Category, Decimal] = defaultdict(lambda: ZERO)
+    regular: dict[str, dict[str, Decimal]] = defaultdict(dict)
+    bonus: dict[str, Decimal] = defaultdict(lambda: ZERO)
     for ref, category, kind in session.exec(
         select(Criterion.ref, Criterion.category, Criterion.kind).order_by(Criterion.seq)
     ):
@@ -76,7 +76,8 @@ def _category_schemes(session: Session, cycle_id: int) -> dict[Category, _Catego
             regular[category][ref] = points[ref]
         elif kind is CriterionKind.BONUS:
             bonus[category] += points[ref]
-    return {c: _CategoryScheme(regular=regular[c], bonus_cap=bonus[c]) for c in Category}
+    return {c.key: _CategoryScheme(regular=regular[c.key], bonus_cap=bonus[c.key])
+            for c in list_categories(session)}
 
 
 def _points_by_assessment(session: Session, cycle_id: int,
@@ -126,7 +127,7 @@ def compute_results(session: Session, *, cycle_id: int) -> None:
             outside[unit_id].append((value, weights[source]))
 
     values: dict[int, dict[str, object]] = {}
-    by_category: dict[Category, dict[int, Decimal]] = defaultdict(dict)
+    by_category: dict[str, dict[int, Decimal]] = defaultdict(dict)
     for aid, unit_id, falsified, category in session.exec(
         select(Assessment.id, Assessment.unit_id, Assessment.falsified, Unit.category)
         .join(Unit, Unit.id == Assessment.unit_id)  # type: ignore[arg-type]
@@ -192,6 +193,6 @@ def results_table(session: Session, *, cycle_id: int) -> list[ResultRow]:
             self_score=assessment.self_score, score=assessment.score, grade=assessment.grade,
             rank=assessment.rank, falsified=assessment.falsified, gaps=tuple(gaps),
         ))
-    order = list(Category)
+    order = [c.key for c in list_categories(session)]
     rows.sort(key=lambda r: (order.index(r.category), r.rank is None, r.rank or 0, r.unit_id))
     return rows

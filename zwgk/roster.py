@@ -11,7 +11,7 @@ from models.audit import OFFICE_ACTOR, append_audit
 from models.catalog import DATA_DIR
 from models.cycle import Cycle
 from models.stages import STAGE_LABELS, Stage
-from models.units import Category, Member, Unit
+from models.units import Category, Member, Unit, list_categories
 from zwgk.tabular import read_rows
 
 UNIT_HEADERS = {
@@ -37,8 +37,19 @@ class ImportRejected(ValueError):
         self.problems = problems
 
 
-def parse_units(path: Path) -> list[Unit]:
-    """Read and validate a units file; raise ImportRejected listing every bad row and field."""
+def category_words(session: Session) -> dict[str, str]:
+    """Every word the 类别 column accepts → its category key: the statutory words and each
+    category's key and label."""
+    words: dict[str, str] = dict(CATEGORY_WORDS)
+    for category in list_categories(session):
+        words[category.key] = words[category.label] = category.key
+    return words
+
+
+def parse_units(path: Path, words: dict[str, str] = CATEGORY_WORDS) -> list[Unit]:
+    """Read and validate a units file; raise ImportRejected listing every bad row and field.
+
+    ``words`` maps what the 类别 column may say to a category key (see category_words)."""
     sheet, rows = read_rows(path, UNIT_HEADERS)
     problems: list[str] = []
     units: list[Unit] = []
@@ -46,7 +57,7 @@ def parse_units(path: Path) -> list[Unit]:
     for row in rows:
         where = f"{path.name} [{sheet}] 第 {row.number} 行"
         name = row.cells.get("name", "")
-        category = CATEGORY_WORDS.get(row.cells.get("category", ""))
+        category = words.get(row.cells.get("category", ""))
         email = row.cells.get("contact_email", "")
         if not name:
             problems.append(f"{where} name（单位名称）列：不能为空")
@@ -55,7 +66,7 @@ def parse_units(path: Path) -> list[Unit]:
         seen.setdefault(name, row.number)
         if category is None:
             problems.append(f"{where} category（类别）列：“{row.cells.get('category', '')}” "
-                            "应为 township/乡镇 或 department/部门")
+                            "应为 township/乡镇、department/部门 或已导入的类别")
         if email and not EMAIL.match(email):
             problems.append(f"{where} contact_email（联系邮箱）列：“{email}” 不是有效的邮箱地址")
         if category is not None and name:

@@ -25,7 +25,7 @@ from xlsxwriter.worksheet import Worksheet
 from models.assessment import SELF_CHECK_LABELS, Assessment, DailyRecord, Deduction, GroupMethod, SelfScore
 from models.cycle import Cycle
 from models.scoring import ZERO
-from models.units import CATEGORY_LABELS, Unit
+from models.units import Unit, category_labels
 from zwgk.evaluations import outside_notes
 from zwgk.group_records import proposed_deductions
 from zwgk.lookup import assessed_units
@@ -136,6 +136,7 @@ def write_score_workbook(session: Session, *, cycle_id: int, path: Path) -> Path
         daily[found.unit_id].append(_Prefill(id=None, ref=found.ref, points=found.points, note=found.reason,
                                              method=found.method))
     outside = outside_notes(session, cycle)
+    labels = category_labels(session)
     titles = _sheet_titles(list(units))
     path.parent.mkdir(parents=True, exist_ok=True)
     # Streaming: each sheet's rows go to a temporary file as they are written, so memory stays
@@ -147,7 +148,7 @@ def write_score_workbook(session: Session, *, cycle_id: int, path: Path) -> Path
         assert assessment.id is not None and unit.id is not None
         entries.append((titles[name], name, criteria_checksum(cycle.year, name, lines[unit.category])))
         sheet = workbook.add_worksheet(titles[name])
-        _unit_sheet(sheet, cycle.year, assessment, unit, lines[unit.category], own[assessment.id],
+        _unit_sheet(sheet, cycle.year, assessment, unit, labels[unit.category], lines[unit.category], own[assessment.id],
                     daily[unit.id], outside.get(unit.id, ""), styles)
         # A finished sheet keeps no file open until the workbook is saved (xlsxwriter reopens
         # it then): thousands of sheets would otherwise hold thousands of descriptors.
@@ -157,7 +158,7 @@ def write_score_workbook(session: Session, *, cycle_id: int, path: Path) -> Path
     return path
 
 
-def _unit_sheet(sheet: Worksheet, year: int, assessment: Assessment, unit: Unit,
+def _unit_sheet(sheet: Worksheet, year: int, assessment: Assessment, unit: Unit, category_label: str,
                 lines: list[CriterionLine], own: dict[str, Decimal], daily: list[_Prefill],
                 outside: str, styles: dict[str, Format]) -> None:
     """Write one unit's sheet, rows in order (the workbook streams them)."""
@@ -169,7 +170,7 @@ def _unit_sheet(sheet: Worksheet, year: int, assessment: Assessment, unit: Unit,
     loose = [d.note for d in daily if d.ref is None]
     self_total = "—" if assessment.self_score is None else str(assessment.self_score)
     sheet.merge_range(0, 0, 0, last, f"{unit.name} {year}年度政务公开工作考核评分表", styles[TITLE])
-    sheet.merge_range(1, 0, 1, last, f"类别：{CATEGORY_LABELS[unit.category]}；自评总分：{self_total}；"
+    sheet.merge_range(1, 0, 1, last, f"类别：{category_label}；自评总分：{self_total}；"
                                      f"自查材料：{SELF_CHECK_LABELS[assessment.self_check_status]}" + outside
                                      + ("；未对应具体指标的日常考核记录：" + "；".join(loose) if loose else ""),
                       styles[NOTE])

@@ -21,7 +21,7 @@ from models.assessment import Assessment, SelfCheckStatus, SelfScore
 from models.cycle import get_cycle
 from models.deadlines import Deadline, DeadlineKind, DeadlineState
 from models.scoring import ZERO
-from models.units import CATEGORY_LABELS, Category, Unit
+from models.units import Unit, category_labels
 from zwgk.district import district_profile
 from zwgk.documents.filenames import join_name
 from zwgk.lookup import assessed_units
@@ -94,7 +94,8 @@ def write_self_check_forms(session: Session, *, year: int, out_dir: Path,
     out_dir.mkdir(parents=True, exist_ok=True)
     # One saved workbook per category with placeholders for the unit's texts, copied for each
     # unit with its texts put in: the styled criteria table is built and written once.
-    templates: dict[Category, dict[str, bytes]] = {}
+    templates: dict[str, dict[str, bytes]] = {}
+    labels = category_labels(session)
     paths = []
     office = district_profile(session).organ("office").name
     for _, unit in assessed_units(session, cycle.id).values():
@@ -102,7 +103,7 @@ def write_self_check_forms(session: Session, *, year: int, out_dir: Path,
             continue
         if unit.category not in templates:
             templates[unit.category] = template_parts(
-                partial(_template, year=year, category=unit.category, lines=lines[unit.category]),
+                partial(_template, year=year, label=labels[unit.category], lines=lines[unit.category]),
                 lock_structure=True)
         due_on = due.get(unit.id)
         deadline = f"请于 {due_on.year}年{due_on.month}月{due_on.day}日前" if due_on else "请按自查通知要求的期限"
@@ -120,13 +121,13 @@ def write_self_check_forms(session: Session, *, year: int, out_dir: Path,
 _UNIT, _NOTE, _CHECKSUM = "{zwgk:unit}", "{zwgk:note}", "{zwgk:checksum}"
 
 
-def _template(workbook: Workbook, *, year: int, category: Category, lines: list[CriterionLine]) -> None:
+def _template(workbook: Workbook, *, year: int, label: str, lines: list[CriterionLine]) -> None:
     styles = add_styles(workbook)
     sheet = workbook.add_worksheet(SHEET)
     last = len(COLUMNS) - 1
     sheet.merge_range(0, 0, 0, last, f"{year}年度政务公开工作考核自查评分表", styles[TITLE])
     sheet.merge_range(1, 0, 1, 4, f"单位：{_UNIT}")
-    sheet.merge_range(1, 5, 1, last, f"类别：{CATEGORY_LABELS[category]}")
+    sheet.merge_range(1, 5, 1, last, f"类别：{label}")
     sheet.merge_range(2, 0, 2, last, _NOTE, styles[NOTE])
     sheet.set_row(2, 32)
     write_styled(sheet, HEADER_ROW - 1, HEADERS, [styles[HEADER]] * len(COLUMNS))
@@ -160,8 +161,8 @@ class _Form:
 @dataclass(frozen=True)
 class _Context:
     year: int
-    units: dict[str, tuple[int, Category]]  # unit name → its assessment id and category
-    lines: dict[Category, list[CriterionLine]]
+    units: dict[str, tuple[int, str]]  # unit name → its assessment id and category
+    lines: dict[str, list[CriterionLine]]
     only_unit: str | None = None
 
 

@@ -18,7 +18,6 @@ from models.cycle import scheme_points
 from models.documents import IssuedDocument
 from models.scoring import FAIL_GRADE, ZERO
 from models.types import to_points
-from models.units import Category
 from zwgk.documents.paperwork import issue_criticism
 from zwgk.lookup import IntakeError, assessed_unit, criterion_for
 
@@ -107,8 +106,11 @@ def _kind(kind: SpecialKind | str) -> SpecialKind:
             f"{k.value}（{label}）" for k, label in KIND_LABELS.items())) from None
 
 
-def _only_item(session: Session, category: Category, kind: CriterionKind) -> str:
-    return session.exec(select(Criterion.ref).where(Criterion.category == category, Criterion.kind == kind)).one()
+def _only_item(session: Session, category: str, kind: CriterionKind) -> str:
+    ref = session.exec(select(Criterion.ref).where(Criterion.category == category, Criterion.kind == kind)).first()
+    if ref is None:
+        raise IntakeError(f"{category} 类考核内容明细表没有“{kind.value}”项 (the catalog has no such item)")
+    return ref
 
 
 def _points(kind: SpecialKind, points: Decimal | None, limit: Decimal) -> Decimal:

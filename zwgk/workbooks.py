@@ -20,7 +20,7 @@ from xlsxwriter.worksheet import Worksheet
 from models.catalog import Criterion, CriterionKind
 from models.cycle import scheme_points
 from models.types import ONE_PLACE
-from models.units import Category
+from models.units import list_categories
 
 ID_SHEET = "_zwgk"
 SELF_CHECK_KIND = "self-check-form"
@@ -120,10 +120,10 @@ class CriterionLine:
     points: Decimal
 
 
-def regular_criteria(session: Session, cycle_id: int) -> dict[Category, list[CriterionLine]]:
+def regular_criteria(session: Session, cycle_id: int) -> dict[str, list[CriterionLine]]:
     """The regular criteria of each category with the cycle's points, in the annex's order."""
     points = scheme_points(session, cycle_id)
-    lines: dict[Category, list[CriterionLine]] = {c: [] for c in Category}
+    lines: dict[str, list[CriterionLine]] = {c.key: [] for c in list_categories(session)}
     for c in session.exec(
         select(Criterion).where(Criterion.kind == CriterionKind.REGULAR).order_by(Criterion.seq)
     ):

@@ -52,11 +52,11 @@ def scored(session: Session, demo_cycle: Cycle) -> Scored:
         select(Assessment, Unit).join(Unit, col(Unit.id) == Assessment.unit_id)
         .where(Assessment.cycle_id == demo_cycle.id).order_by(col(Unit.id))
     ).all()
-    odd_assessment, odd = next((a, u) for a, u in pairs if u.category is Category.TOWNSHIP)
+    odd_assessment, odd = next((a, u) for a, u in pairs if u.category == Category.TOWNSHIP)
     odd.name = ODD_NAME
     session.add(odd)
     for category in Category:
-        mine = [(a, u) for a, u in pairs if u.category is category]
+        mine = [(a, u) for a, u in pairs if u.category == category]
         for rank, (assessment, _unit) in enumerate(mine, start=1):
             assessment.score = Decimal("97.0") - 3 * rank
             assessment.self_score = assessment.score + Decimal("1.5")
@@ -65,7 +65,7 @@ def scored(session: Session, demo_cycle: Cycle) -> Scored:
             assessment.rank = rank
             assessment.scored = True
             session.add(assessment)
-    false_assessment, false_unit = next((a, u) for a, u in pairs if u.category is Category.DEPARTMENT)
+    false_assessment, false_unit = next((a, u) for a, u in pairs if u.category == Category.DEPARTMENT)
     false_assessment.falsified = True
     false_assessment.grade = "不合格"
     session.add(false_assessment)

@@ -153,7 +153,7 @@ def test_category_cannot_change_under_a_running_cycle(tmp_path: Path, session: S
         upsert_units(session, parse_units(path))
     session.expire_all()
     unit = session.exec(select(Unit).where(Unit.name == "青岚镇（演示）")).one()
-    assert unit.category is Category.TOWNSHIP
+    assert unit.category == Category.TOWNSHIP
 
 
 def test_cycle_start_on_an_empty_district_is_refused_listing_what_is_missing(db_url: str,

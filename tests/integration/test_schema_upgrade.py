@@ -6,6 +6,7 @@ from sqlalchemy import inspect, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from models.catalog import Criterion
 from models.cycle import Cycle
 from models.deadlines import DEADLINE_BASIS, Deadline, DeadlineKind
 from models.units import Unit
@@ -37,3 +38,15 @@ def test_init_schema_adds_new_columns_to_an_existing_table_keeping_its_rows(
     with Session(engine) as fresh:
         assert fresh.exec(select(Deadline.due_on, Deadline.next_action_on)).one() == (date(2026, 2, 16), None)
         assert len(fresh.exec(select(Unit.id).where(Unit.retired == False)).all()) == 37  # noqa: E712
+
+
+def test_init_schema_turns_stored_enum_names_into_category_keys(
+        engine: Engine, session: Session, demo_cycle: Cycle) -> None:
+    session.close()
+    with engine.begin() as connection:  # as releases before article 16 stored them
+        connection.execute(text("UPDATE unit SET category = upper(category)"))
+        connection.execute(text("UPDATE criterion SET category = upper(category)"))
+    init_schema(engine)
+    with Session(engine) as fresh:
+        assert set(fresh.exec(select(Unit.category)).all()) == {"township", "department"}
+        assert set(fresh.exec(select(Criterion.category)).all()) == {"township", "department"}

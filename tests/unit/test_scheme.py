@@ -12,7 +12,7 @@ from models.units import Category
 
 @pytest.mark.parametrize("category", list(Category))
 def test_default_points_total_100(category: Category) -> None:
-    points = resolve_points(category, {})
+    points = resolve_points(load_catalog(category), {})
     regular = [s.ref for s in load_catalog(category) if s.kind is CriterionKind.REGULAR]
     assert sum(points[r] for r in regular) == Decimal("100.0")
 
@@ -20,19 +20,19 @@ def test_default_points_total_100(category: Category) -> None:
 def test_override_that_keeps_100_is_accepted() -> None:
     specs = [s for s in load_catalog(Category.TOWNSHIP) if s.kind is CriterionKind.REGULAR]
     a, b = specs[0], specs[1]
-    points = resolve_points(Category.TOWNSHIP, {a.ref: a.points + 1, b.ref: b.points - 1})
+    points = resolve_points(load_catalog(Category.TOWNSHIP), {a.ref: a.points + 1, b.ref: b.points - 1})
     assert points[a.ref] == a.points + 1
 
 
 def test_override_breaking_the_total_is_rejected_with_the_actual_total() -> None:
     first = load_catalog(Category.DEPARTMENT)[0]
     with pytest.raises(SchemeError, match="100.5"):
-        resolve_points(Category.DEPARTMENT, {first.ref: first.points + Decimal("0.5")})
+        resolve_points(load_catalog(Category.DEPARTMENT), {first.ref: first.points + Decimal("0.5")})
 
 
 def test_unknown_reference_is_rejected() -> None:
     with pytest.raises(SchemeError, match="T999"):
-        resolve_points(Category.TOWNSHIP, {"T999": Decimal("1")})
+        resolve_points(load_catalog(Category.TOWNSHIP), {"T999": Decimal("1")})
 
 
 def test_weight_below_four_percent_is_rejected() -> None:

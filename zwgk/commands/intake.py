@@ -16,7 +16,7 @@ from rich.table import Table
 
 from models.assessment import SpecialKind
 from models.cycle import get_cycle
-from models.units import CATEGORY_LABELS
+from models.units import category_labels
 from zwgk import daily, exports, results, scoresheets, selfcheck, special
 from zwgk.cli_common import AsJson, Db, Year, console, date_option, day_or_today, err, open_session, print_json
 from zwgk.cli_common import refusals as _refusals
@@ -127,15 +127,16 @@ def scores_show(year: Year, as_json: AsJson = False, db: Db = None) -> None:
         cycle = get_cycle(session, year)
         rows = results.results_table(session, cycle_id=cycle.id)  # type: ignore[arg-type]
         threshold = cycle.scheme.self_score_gap_threshold
+        labels = category_labels(session)
     if as_json:
-        print_json([{**asdict(r), "category": r.category.value, "flagged": r.flagged} for r in rows])
+        print_json([{**asdict(r), "category": r.category, "flagged": r.flagged} for r in rows])
         return
     table = Table(title=f"{year} 年度考核得分（自评分高出考核组评分 {threshold} 分以上的指标提示核查）")
     for col in ("类别", "名次", "单位", "自评分", "考核得分", "等次", "需核查指标"):
         table.add_column(col, overflow="fold")
     for r in rows:
         flags = "；".join(f"{g.ref} 自评 {g.self_points} / 考核组 {g.group_points}" for g in r.gaps)
-        table.add_row(CATEGORY_LABELS[r.category], str(r.rank or "—"), r.unit, str(r.self_score or "—"),
+        table.add_row(labels[r.category], str(r.rank or "—"), r.unit, str(r.self_score or "—"),
                       str(r.score if r.score is not None else "未计算"), r.grade or "—", flags)
     console.print(table)
 
@@ -226,13 +227,14 @@ def export_commendation(year: Year, as_json: AsJson = False, db: Db = None) -> N
     """先进单位建议名单（优秀等次、无弄虚作假、无逾期未整改），供办公室确认 / propose advanced units."""
     with open_session(db) as session, _refusals():
         candidates = exports.propose_commendation(session, year=year)
+        labels = category_labels(session)
     if as_json:
-        print_json([{**asdict(c), "category": c.category.value} for c in candidates])
+        print_json([asdict(c) for c in candidates])
         return
     table = Table(title=f"{year} 年度先进单位建议名单（供办公室确认）")
     for col in ("类别", "名次", "单位", "得分", "建议", "说明"):
         table.add_column(col, overflow="fold")
     for c in candidates:
-        table.add_row(CATEGORY_LABELS[c.category], str(c.rank), c.unit, str(c.score),
+        table.add_row(labels[c.category], str(c.rank), c.unit, str(c.score),
                       "建议" if c.proposed else "暂不建议", c.held_back_because)
     console.print(table)

@@ -82,24 +82,31 @@ class GradeBandRow(Row):
     range_text: str
 
 
+class SchemeCategory(Row):
+    """One category of the scheme: its assessed units and its indicator table as an annex."""
+
+    heading: str  # （一）乡（镇）人民政府、社区服务中心
+    units: str
+    annex_number: int
+    annex_title: str
+    rows: list[IndicatorRow]
+
+
 class SchemeNotice(OfficialDocument):
-    """关于印发《{year}年度政务公开工作考核实施方案》的通知 with both indicator tables."""
+    """关于印发《{year}年度政务公开工作考核实施方案》的通知 with every category's indicator table."""
 
     attachments: list[Attachment]
     district: str
     township_count: int
     department_count: int
-    township_units: str
-    department_units: str
+    by_reference: str  # "，以及参照本办法考核的…（n个）" for the categories of article 16, or ""
+    annex_refs: str  # 附件1、附件2
+    categories: list[SchemeCategory]
     timetable: list[TimetableRow]
     methods: str
     outside_rule: str  # how outside evaluations count (a weight, or for reference only)
     grade_bands: list[GradeBandRow]
     weight_text: str
-    township_annex_title: str
-    department_annex_title: str
-    township_rows: list[IndicatorRow]
-    department_rows: list[IndicatorRow]
 
 
 class SelfCheckNotice(OfficialDocument):

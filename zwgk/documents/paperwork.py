@@ -37,7 +37,7 @@ from models.assessment import (
     SpecialKind,
 )
 from models.calendar import WorkCalendar, load_calendar
-from models.catalog import Criterion, CriterionKind, catalog_title
+from models.catalog import Criterion, CriterionKind
 from models.cycle import Cycle, Gate, GateDecision, scheme_points
 from models.deadlines import DEADLINE_LABELS, Deadline, DeadlineKind
 from models.district import Profile
@@ -47,7 +47,7 @@ from models.rectification import RectificationItem
 from models.reminders import ESCALATION
 from models.scheme import SchemeConfig
 from models.stages import STAGE_LABELS, Stage
-from models.units import CATEGORY_LABELS, Category, Member, Unit
+from models.units import Category, Member, Unit, category_labels, list_categories
 from zwgk.district import district_profile
 from zwgk.documents import contexts as c
 from zwgk.documents.contexts import Template, cn_date, pts
@@ -68,6 +68,7 @@ FOLDERS: dict[str, str] = {
 }
 
 INDENT = "　　　"  # aligns attachments 2, 3 … under the first, after "附件："
+CN_NUMBERS = "一二三四五六七八九十"  # （一）（二）… of the scheme's category headings
 
 SPECIAL_LABELS: dict[SpecialKind, str] = {
     SpecialKind.SPECIAL_DEDUCTION: "特别减分",
@@ -167,7 +168,7 @@ def _units(session: Session, cycle_id: int) -> list[tuple[Assessment, Unit]]:
     ).all())
 
 
-def _criteria(session: Session, category: Category) -> list[Criterion]:
+def _criteria(session: Session, category: str) -> list[Criterion]:
     return list(session.exec(
         select(Criterion).where(Criterion.category == category).order_by(col(Criterion.seq))
     ).all())
@@ -211,11 +212,12 @@ def _band_texts(scheme: SchemeConfig) -> list[c.GradeBandRow]:
     return rows
 
 
-def _ranked(session: Session, cycle_id: int) -> dict[Category, list[tuple[Assessment, Unit]]]:
-    """Per category, units by stored rank (unranked last), as the group proposed them."""
-    by_category: dict[Category, list[tuple[Assessment, Unit]]] = {cat: [] for cat in Category}
+def _ranked(session: Session, cycle_id: int) -> dict[str, list[tuple[Assessment, Unit]]]:
+    """Per category label, units by stored rank (unranked last), as the group proposed them."""
+    labels = category_labels(session)
+    by_category: dict[str, list[tuple[Assessment, Unit]]] = {label: [] for label in labels.values()}
     for assessment, unit in _units(session, cycle_id):
-        by_category[unit.category].append((assessment, unit))
+        by_category[labels[unit.category]].append((assessment, unit))
     for rows in by_category.values():
         rows.sort(key=lambda pair: (pair[0].rank is None, pair[0].rank or 0, pair[1].id))
     return by_category
@@ -223,12 +225,12 @@ def _ranked(session: Session, cycle_id: int) -> dict[Category, list[tuple[Assess
 
 def _summary_categories(session: Session, cycle_id: int) -> list[c.SummaryCategory]:
     return [
-        c.SummaryCategory(label=CATEGORY_LABELS[cat], rows=[
+        c.SummaryCategory(label=label, rows=[
             c.SummaryRow(rank="" if a.rank is None else str(a.rank), unit=u.name,
                          self_score=pts(a.self_score), score=pts(a.score), grade=a.grade,
                          note="弄虚作假" if a.falsified else "")
             for a, u in rows])
-        for cat, rows in _ranked(session, cycle_id).items()
+        for label, rows in _ranked(session, cycle_id).items()
     ]
 
 
@@ -260,8 +262,10 @@ def _unit_deadlines(session: Session, cycle_id: int,
 class SchemeSection:
     """One category of the scheme: its assessed units and its indicator table with the year's points."""
 
-    category: Category
+    category: str  # the category's key
     label: str
+    heading: str  # as the scheme's list of assessed units heads it: （一）乡（镇）人民政府、社区服务中心
+    annex_number: int
     annex_title: str
     units: list[str]
     rows: list[c.IndicatorRow]
@@ -278,9 +282,10 @@ class SchemeDraft:
     methods: str
     weight_text: str
     outside_rule: str  # how the outside evaluations count
+    by_reference: str  # ，以及参照本办法考核的…（n个）for each category assessed by reference
 
-    def section(self, category: Category) -> SchemeSection:
-        return next(s for s in self.sections if s.category is category)
+    def section(self, category: str) -> SchemeSection:
+        return next(s for s in self.sections if s.category == category)
 
 
 def scheme_draft(*, session: Session, cycle_id: int, on: date) -> SchemeDraft:
@@ -294,13 +299,19 @@ def scheme_draft(*, session: Session, cycle_id: int, on: date) -> SchemeDraft:
     self_due = self_check_due_on(session=session, cycle_id=cycle_id) or load_calendar(session).add_workdays(
         on, scheme.periods.self_check_days)
     periods = scheme.periods
+    categories = list_categories(session)
+    unit_names = {cat.key: [u.name for _, u in units if u.category == cat.key] for cat in categories}
+    headings = {Category.TOWNSHIP: "乡（镇）人民政府、社区服务中心", Category.DEPARTMENT: f"{names.level}直部门"}
     sections = []
-    for cat in Category:
-        criteria = _criteria(session, cat)
+    for number, cat in enumerate(categories, start=1):
+        criteria = _criteria(session, cat.key)
         sections.append(SchemeSection(
-            category=cat, label=CATEGORY_LABELS[cat],
-            annex_title=f"{year}年度{catalog_title(cat)}（{pts(_regular_total(criteria, points))}分）",
-            units=[u.name for _, u in units if u.category == cat], rows=_indicator_rows(criteria, points)))
+            category=cat.key, label=cat.label, annex_number=number,
+            heading=f"（{CN_NUMBERS[number - 1]}）{headings.get(cat.key, cat.label)}",
+            annex_title=f"{year}年度{cat.title}（{pts(_regular_total(criteria, points))}分）",
+            units=unit_names[cat.key], rows=_indicator_rows(criteria, points)))
+    by_reference = "".join(f"，以及参照本办法考核的{cat.label}（{len(unit_names[cat.key])}个）"
+                           for cat in categories if not cat.statutory)
     timetable = [
         c.TimetableRow(step="印发方案", due=cn_date(on),
                        content=f"{names.office}印发实施方案和考核内容明细表"),
@@ -318,7 +329,8 @@ def scheme_draft(*, session: Session, cycle_id: int, on: date) -> SchemeDraft:
     ]
     return SchemeDraft(year=year, sections=sections, timetable=timetable, grade_bands=_band_texts(scheme),
                        methods="、".join(m.value for m in GroupMethod if m is not GroupMethod.DAILY),
-                       weight_text=f"{_num(scheme.performance_weight)}%", outside_rule=scheme.outside_rule())
+                       weight_text=f"{_num(scheme.performance_weight)}%", outside_rule=scheme.outside_rule(),
+                       by_reference=by_reference)
 
 
 def issue_scheme_notice(*, session: Session, cycle_id: int, on: date,
@@ -327,21 +339,21 @@ def issue_scheme_notice(*, session: Session, cycle_id: int, on: date,
     names = _names(session)
     draft = scheme_draft(session=session, cycle_id=cycle_id, on=on)
     year = draft.year
-    township, department = draft.section(Category.TOWNSHIP), draft.section(Category.DEPARTMENT)
+    tables = [c.SchemeCategory(heading=s.heading, units="、".join(s.units), annex_number=s.annex_number,
+                               annex_title=s.annex_title, rows=s.rows) for s in draft.sections]
     title = f"关于印发《{year}年度政务公开工作考核实施方案》的通知"
 
     def build(number: str) -> c.SchemeNotice:
         return c.SchemeNotice(
             **_official(names, organ="office", number=number, title=title, year=year, addressees=names.all_units,
                         on=on, cc=names.member_units),
-            attachments=_attachments([township.annex_title, department.annex_title]),
+            attachments=_attachments([t.annex_title for t in tables]),
             district=names.profile.district,
-            township_count=len(township.units), department_count=len(department.units),
-            township_units="、".join(township.units), department_units="、".join(department.units),
-            timetable=draft.timetable, methods=draft.methods, outside_rule=draft.outside_rule,
-            grade_bands=draft.grade_bands, weight_text=draft.weight_text,
-            township_annex_title=township.annex_title, department_annex_title=department.annex_title,
-            township_rows=township.rows, department_rows=department.rows,
+            township_count=len(draft.section(Category.TOWNSHIP).units),
+            department_count=len(draft.section(Category.DEPARTMENT).units),
+            by_reference=draft.by_reference, annex_refs="、".join(f"附件{t.annex_number}" for t in tables),
+            categories=tables, timetable=draft.timetable, methods=draft.methods,
+            outside_rule=draft.outside_rule, grade_bands=draft.grade_bands, weight_text=draft.weight_text,
         )
 
     return issue(session, Issue(
@@ -386,7 +398,8 @@ def issue_self_check_forms(*, session: Session, cycle_id: int, on: date,
     points = scheme_points(session, cycle_id)
     calendar: WorkCalendar | None = None
     tables = {}
-    for cat in Category:
+    labels = category_labels(session)
+    for cat in labels:
         criteria = _criteria(session, cat)
         tables[cat] = (_indicator_rows(criteria, points), pts(_regular_total(criteria, points)))
     title = f"{year}年度政务公开工作自查评分表"
@@ -401,7 +414,7 @@ def issue_self_check_forms(*, session: Session, cycle_id: int, on: date,
             due = calendar.add_workdays(on, cycle.scheme.periods.self_check_days)
         rows, total = tables[unit.category]
         context = c.SelfCheckForm(title=title, year=year, unit_name=unit.name,
-                                  category_label=CATEGORY_LABELS[unit.category],
+                                  category_label=labels[unit.category],
                                   due_text=cn_date(due), total_points=total, rows=rows)
         specs.append(Issue(
             key=DocKey(cycle_id, "self_check", unit.id, "self_check_form"), organ=None, year=year,
@@ -450,8 +463,9 @@ def issue_score_sheets(*, session: Session, cycle_id: int, on: date, revision: i
     cycle = _cycle(session, cycle_id)
     year = cycle.year
     points = scheme_points(session, cycle_id)
+    labels = category_labels(session)
     criteria = {cat: [x for x in _criteria(session, cat) if x.kind is CriterionKind.REGULAR]
-                for cat in Category}
+                for cat in labels}
     pairs = _units(session, cycle_id)
     ids = [a.id for a, _ in pairs]
     deductions: dict[int, list[Deduction]] = {i: [] for i in ids}  # type: ignore[misc]
@@ -479,7 +493,7 @@ def issue_score_sheets(*, session: Session, cycle_id: int, on: date, revision: i
                 deducted=pts(lost) if lost else "",
                 score=pts(max(points[x.ref] - lost, Decimal("0.0")))))
         context = c.ScoreSheet(
-            title=title, year=year, unit_name=unit.name, category_label=CATEGORY_LABELS[unit.category],
+            title=title, year=year, unit_name=unit.name, category_label=labels[unit.category],
             revision_note=_revision_note(revision), rows=rows,
             deductions=[c.DeductionRow(seq=all_criteria[d.criterion_id].seq,
                                        criterion=all_criteria[d.criterion_id].text,
@@ -611,10 +625,10 @@ def issue_approval_opinion(*, session: Session, cycle_id: int, decision_id: int,
 
 def _results(session: Session, cycle_id: int) -> list[c.ResultCategory]:
     return [
-        c.ResultCategory(label=CATEGORY_LABELS[cat], rows=[
+        c.ResultCategory(label=label, rows=[
             c.ResultRow(rank="" if a.rank is None else str(a.rank), unit=u.name, score=pts(a.score),
                         grade=a.grade) for a, u in rows])
-        for cat, rows in _ranked(session, cycle_id).items()
+        for label, rows in _ranked(session, cycle_id).items()
     ]
 
 
@@ -877,7 +891,7 @@ def issue_group_record(*, session: Session, activity_id: int,
                if activity.minutes_name else "无")
     context = c.GroupRecordForm(
         title=f"{year}年度政务公开工作考核{form}", year=year, unit_name=unit.name,
-        category_label=CATEGORY_LABELS[unit.category], kind=activity.kind.value,
+        category_label=category_labels(session)[unit.category], kind=activity.kind.value,
         held_on_text=cn_date(activity.held_on), members=activity.members, minutes=minutes,
         findings=[c.FindingRow(seq=i, criterion=f"{x.ref} {x.text}", finding=f.finding, points=pts(f.points))
                   for i, (f, x) in enumerate(findings, start=1)],
