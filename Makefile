@@ -25,6 +25,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/sweep.py --deadlines 10000
 	$(BIN)/python bench/intake.py --files 100 --files 10000
 	$(BIN)/python bench/latency.py
+	$(BIN)/python bench/prefect_costs.py
 
 clean:
 	rm -rf $(VENV) out zwgk.db .pytest_cache

@@ -18,4 +18,4 @@ def issue_scheme(cycle_id: int, today: date) -> None:
     """Issue the approved scheme with both indicator tables as annexes, then open self-checks."""
     documents.issue_scheme_notice(cycle_id, today)
     advance(cycle_id, Stage.SCHEME_APPROVED, Stage.SELF_CHECK, OFFICE_ACTOR, "印发实施方案")
-    dashboard.publish_documents(cycle_id)
+    # No dashboard here: the self-check stage follows at once and publishes the documents.

@@ -2,18 +2,18 @@
 configured, in this process otherwise (embedded mode).
 
 Prefect is imported inside the functions that need it, so that commands which run no flow
-(``zwgk cycle status``, ``units list``…) start without it (it costs a fresh process ~1 s).
+(``zwgk cycle status``, ``units list``…) start without it (it costs a fresh process ~1 s); a
+deployed run is resumed through the server's REST API (zwgk.prefect_api), without it too.
 """
 
 from dataclasses import dataclass
 from datetime import date
-from uuid import UUID
 
 from sqlmodel import Session
 
 from models.audit import OFFICE_ACTOR
 from models.cycle import get_cycle
-from zwgk import gates
+from zwgk import gates, prefect_api
 from zwgk.clock import office_today
 from zwgk.db import session_scope
 from zwgk.readiness import require_ready
@@ -32,9 +32,7 @@ class RunInfo:
 
 def api_url() -> str | None:
     """The configured Prefect API, if any (environment or Prefect profile)."""
-    from prefect.settings import PREFECT_API_URL
-
-    return PREFECT_API_URL.value()
+    return prefect_api.setting("PREFECT_API_URL")
 
 
 def server_configured() -> bool:
@@ -44,9 +42,7 @@ def server_configured() -> bool:
 
 def run_link(flow_run_id: str | None) -> str | None:
     """The Prefect UI page of a run, when a server with a UI is configured."""
-    from prefect.settings import PREFECT_UI_URL
-
-    ui = PREFECT_UI_URL.value()
+    ui = prefect_api.ui_url()
     return f"{ui.rstrip('/')}/runs/flow-run/{flow_run_id}" if ui and flow_run_id else None
 
 
@@ -76,17 +72,12 @@ def resume(session: Session, year: int, *, today: date | None = None,
     cycle = get_cycle(session, year)
     _refuse_today_for_deployment(cycle.flow_run_id, today)
     if server_configured() and cycle.flow_run_id:
-        from prefect.client.orchestration import get_client
-        from prefect.flow_runs import resume_flow_run
-
-        run_id = UUID(cycle.flow_run_id)
-        with get_client(sync_client=True) as client:
-            state = client.read_flow_run(run_id).state
-        if state is not None and state.is_paused():
-            resume_flow_run(run_id, run_input=run_input)
+        # Through the REST API: importing Prefect would cost this process about a second.
+        kind, name = prefect_api.run_state(cycle.flow_run_id)
+        if kind == "PAUSED":
+            prefect_api.resume_run(cycle.flow_run_id, run_input)
             return RunInfo(cycle.flow_run_id, run_link(cycle.flow_run_id), "resumed")
-        return RunInfo(cycle.flow_run_id, run_link(cycle.flow_run_id),
-                       f"running ({state.name if state else 'unknown'})")
+        return RunInfo(cycle.flow_run_id, run_link(cycle.flow_run_id), f"running ({name or 'unknown'})")
     return _run_here(year, today, OFFICE_ACTOR)
 
 

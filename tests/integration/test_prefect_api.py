@@ -1,0 +1,83 @@
+"""Resuming a deployed run through the Prefect server's REST API (a loopback stand-in server)."""
+
+import base64
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from typing import Any
+
+import pytest
+
+from zwgk import prefect_api
+
+RUN = "0b5e3c1e-0000-4000-8000-000000000001"
+
+
+class StandIn(BaseHTTPRequestHandler):
+    """Answers as Prefect's server does: the run's state, and the resume's orchestration result."""
+
+    seen: list[tuple[str, str, str, Any]] = []
+    resume_status = "ACCEPT"
+    busy = 0  # how many requests to answer 503 first (a server whose database is locked)
+
+    def _answer(self, body: object) -> None:
+        data = json.dumps(body).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+        self.seen.append(("GET", self.path, self.headers.get("Authorization", ""), None))
+        self._answer({"id": RUN, "state": {"type": "PAUSED", "name": "Suspended"}})
+
+    def do_POST(self) -> None:  # noqa: N802
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        if StandIn.busy:
+            StandIn.busy -= 1
+            self.send_response(503)
+            self.send_header("Retry-After", "0")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        self.seen.append(("POST", self.path, self.headers.get("Authorization", ""), body))
+        self._answer({"status": self.resume_status, "details": {"reason": "Run input validation failed"}})
+
+    def log_message(self, *_args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[type[StandIn]]:
+    httpd = HTTPServer(("127.0.0.1", 0), StandIn)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    StandIn.seen, StandIn.resume_status, StandIn.busy = [], "ACCEPT", 0
+    monkeypatch.setenv("PREFECT_API_URL", f"http://127.0.0.1:{httpd.server_port}/api")
+    monkeypatch.setenv("PREFECT_API_AUTH_STRING", "office:secret")
+    monkeypatch.delenv("PREFECT_UI_URL", raising=False)
+    yield StandIn
+    httpd.shutdown()
+
+
+def test_a_paused_run_is_resumed_with_the_gate_input_and_the_servers_credentials(server: type[StandIn]) -> None:
+    server.busy = 2  # tried again while the server is busy
+    assert prefect_api.run_state(RUN) == ("PAUSED", "Suspended")
+    prefect_api.resume_run(RUN, {"decision": "approve", "by": "张明远"})
+    auth = "Basic " + base64.b64encode(b"office:secret").decode()
+    assert server.seen == [("GET", f"/api/flow_runs/{RUN}", auth, None),
+                           ("POST", f"/api/flow_runs/{RUN}/resume", auth,
+                            {"run_input": {"decision": "approve", "by": "张明远"}})]
+    assert prefect_api.ui_url() == prefect_api.setting("PREFECT_API_URL").removesuffix("/api")  # type: ignore[union-attr]
+
+
+def test_a_refused_resume_and_an_unreachable_server_are_clear_errors(
+        server: type[StandIn], monkeypatch: pytest.MonkeyPatch) -> None:
+    server.resume_status = "REJECT"
+    with pytest.raises(RuntimeError, match="Run input validation failed"):
+        prefect_api.resume_run(RUN, {"decision": "maybe"})
+    monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:9/api")
+    with pytest.raises(RuntimeError, match="无法连接 Prefect 服务器"):
+        prefect_api.run_state(RUN)
