@@ -9,6 +9,7 @@ retries), so the chain stays a single line on every database.
 import hashlib
 import json
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel, select
@@ -76,6 +77,18 @@ def append_audit(
         except IntegrityError:
             session.expire_all()
     raise RuntimeError("audit log is too contended to append (审计日志写入冲突)")
+
+
+def record(session: Session, *, actor: str, action: str, detail: str | dict[str, Any] = "",
+           cycle_id: int | None = None) -> AuditEntry:
+    """Record one state-changing action in the chain (the caller commits, with its change).
+
+    ``detail`` says what changed: a text, or a mapping stored as canonical JSON (sorted keys)
+    so that the same change always reads the same.
+    """
+    text = detail if isinstance(detail, str) else json.dumps(detail, ensure_ascii=False, sort_keys=True,
+                                                             default=str)
+    return append_audit(session, actor=actor, action=action, cycle_id=cycle_id, comment=text)
 
 
 def verify_chain(session: Session) -> AuditEntry | None:

@@ -26,14 +26,16 @@ from zwgk import runs
 from zwgk import status as cycle_status
 from zwgk.gates import GATE_LABELS, Decision
 from zwgk.settings import get_settings
-from zwgk.cli_common import AsJson, Db, Today, console, err, open_session, print_json, use_database
+from zwgk.cli_common import (AsJson, By, Db, Today, clean_arguments, console, err, open_session, print_json,
+                             use_database)
 from zwgk.commands.deadlines import calendar_app, rectification_app
 from zwgk.commands.deadlines import sweep as sweep_command
 from zwgk.commands.documents import app as documents_app
 from zwgk.commands.intake import daily_app, export_app, scores_app, self_check_app, special_app
 from zwgk.db import get_engine
 from zwgk.wakeup import wake_ready_runs
-from zwgk.roster import load_demo, parse_units, upsert_units
+from zwgk.inputs import shown_problems
+from zwgk.roster import import_units, load_demo
 
 app = typer.Typer(
     help="zwgk：政务公开工作考核 (government openness assessment) — 年度考核全流程。",
@@ -103,14 +105,15 @@ def catalog_show(
 
 @units_app.command("import")
 def units_import(
-    file: Annotated[Path, typer.Argument(help="CSV 或 .xlsx，表头：单位名称,类别,联系人,联系邮箱,分管领导")],
+    file: Annotated[Path, typer.Argument(help="CSV（UTF-8 或 GBK）或 .xlsx，表头：单位名称,类别,联系人,联系邮箱,分管领导")],
+    by: By,
     db: Db = None,
 ) -> None:
     """导入被考核单位（有错误时整份文件不导入）/ import units; any bad row rejects the file."""
-    units = parse_units(file)
     with open_session(db) as session:
-        added, updated = upsert_units(session, units)
-    console.print(f"{file.name}：新增 {added} 个单位，更新 {updated} 个，共 {len(units)} 行。")
+        done = import_units(session, file, actor=by)
+    encoding = f"（按 {done.encoding} 编码读取）" if done.encoding else ""
+    console.print(f"{file.name}{encoding}：新增 {done.added} 个单位，更新 {done.updated} 个，共 {done.rows} 行。")
 
 
 @units_app.command("list")
@@ -273,9 +276,12 @@ def audit_verify(db: Db = None) -> None:
 def main() -> None:
     """Entry point: run the CLI and turn domain errors into a clear message and exit code 2."""
     try:
+        sys.argv[1:] = clean_arguments(sys.argv[1:])
         app()
     except (ValueError, LookupError, RuntimeError) as exc:
-        err.print(f"错误 (error): {exc}", markup=False, highlight=False)
+        problems = getattr(exc, "problems", None)
+        lines = shown_problems(problems) if problems else [str(exc)]
+        err.print("错误 (error): " + "\n".join(lines), markup=False, highlight=False)
         sys.exit(2)
     except httpx.TransportError as exc:
         err.print(f"错误 (error): 无法连接 Prefect 服务器 {runs.api_url()}（{exc}）。"

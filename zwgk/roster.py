@@ -1,14 +1,18 @@
 """Assessed units and people: importing them from a file and loading the demo district."""
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 from sqlmodel import Session, select
 
+from models.audit import record
 from models.catalog import DATA_DIR
 from models.units import Category, Member, Unit
+from zwgk.inputs import ImportRejected
 from zwgk.tabular import read_rows
+from zwgk.workbooks import file_sha256
 
 UNIT_HEADERS = {
     "name": "name", "单位名称": "name", "单位": "name",
@@ -25,17 +29,34 @@ CATEGORY_WORDS = {
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
-class ImportRejected(ValueError):
-    """A file refused whole; ``problems`` lists every problem found."""
+@dataclass(frozen=True)
+class UnitsImported:
+    """What a units import did, for the message: counts and the CSV's encoding."""
 
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("\n".join(problems))
-        self.problems = problems
+    added: int
+    updated: int
+    rows: int
+    encoding: str | None
 
 
-def parse_units(path: Path) -> list[Unit]:
-    """Read and validate a units file; raise ImportRejected listing every bad row and field."""
-    sheet, rows = read_rows(path, UNIT_HEADERS)
+def import_units(session: Session, path: Path, *, actor: str) -> UnitsImported:
+    """Import a units file (all or nothing) and record it, with the file's SHA-256, in the audit log."""
+    units, encoding = parse_units(path)
+    added, updated = upsert_units(session, units, commit=False)
+    record(session, actor=actor, action="units.import",
+           detail={"file": path.name, "sha256": file_sha256(path), "added": added, "updated": updated,
+                   "units": [u.name for u in units]})
+    session.commit()
+    return UnitsImported(added=added, updated=updated, rows=len(units), encoding=encoding)
+
+
+def parse_units(path: Path) -> tuple[list[Unit], str | None]:
+    """Read and validate a units file; raise ImportRejected listing every bad row and field.
+
+    Returns the units and, for a CSV, the encoding it was read in.
+    """
+    table = read_rows(path, UNIT_HEADERS)
+    sheet, rows = table.sheet, table.rows
     problems: list[str] = []
     units: list[Unit] = []
     seen: dict[str, int] = {}
@@ -63,11 +84,12 @@ def parse_units(path: Path) -> list[Unit]:
         problems.append(f"{path.name}: 没有数据行 (no data rows)")
     if problems:
         raise ImportRejected(problems)
-    return units
+    return units, table.encoding
 
 
-def upsert_units(session: Session, units: list[Unit], *, is_demo: bool = False) -> tuple[int, int]:
-    """Insert new units and update existing ones by name (idempotent; commits).
+def upsert_units(session: Session, units: list[Unit], *, is_demo: bool = False,
+                 commit: bool = True) -> tuple[int, int]:
+    """Insert new units and update existing ones by name (idempotent; commits unless told not to).
 
     Returns (added, updated).
     """
@@ -86,7 +108,8 @@ def upsert_units(session: Session, units: list[Unit], *, is_demo: bool = False) 
                 setattr(row, f, getattr(unit, f))
             session.add(row)
             updated += 1
-    session.commit()
+    if commit:
+        session.commit()
     return added, updated
 
 

@@ -15,6 +15,7 @@ from rich.table import Table
 from models.calendar import import_calendar, load_calendar, parse_calendar_csv, special_days
 from zwgk import rectification
 from zwgk.wakeup import wake_ready_runs
+from zwgk.inputs import checked_input
 from zwgk.cli_common import AsJson, Db, On, Today, Year, console, day_or_today, open_session, print_json
 from zwgk.sweep import SWEEP_KINDS, office_summary, run_sweep
 
@@ -31,7 +32,7 @@ def calendar_import(
     db: Db = None,
 ) -> None:
     """导入一年的节假日和调休上班日（有错误时整份文件不导入）/ import holidays and make-up days."""
-    days = parse_calendar_csv(file)
+    days = parse_calendar_csv(checked_input(file))
     with open_session(db) as session:
         count = import_calendar(session, days)
     years = "、".join(str(y) for y in sorted({d.day.year for d in days}))
