@@ -15,7 +15,7 @@ from models.scoring import performance_contribution
 from models.units import CATEGORY_LABELS, Category
 from zwgk.lookup import IntakeError
 from zwgk.results import ResultRow, results_table
-from zwgk.workbooks import CELL, HEADER, add_styles, set_widths, style_row
+from zwgk.workbooks import CELL, HEADER, add_styles, set_widths, style_row, text_cell
 
 TARGET_HEADERS = ["单位", "类别", "考核得分", "等次", "名次（分类别）", "权重（%）", "计入目标绩效考核分值"]
 
@@ -44,8 +44,8 @@ def export_target_performance(session: Session, *, year: int, path: Path) -> Pat
     set_widths(sheet, [30, 28, 10, 8, 12, 10, 20])
     for r in rows:
         assert r.score is not None
-        sheet.append([r.unit, CATEGORY_LABELS[r.category], r.score, r.grade, r.rank, weight,
-                      performance_contribution(r.score, weight)])
+        sheet.append([text_cell(sheet, r.unit), CATEGORY_LABELS[r.category], r.score, text_cell(sheet, r.grade),
+                      r.rank, weight, performance_contribution(r.score, weight)])
         style_row(sheet, sheet.max_row, [CELL] * len(TARGET_HEADERS))
     sheet.freeze_panes = "A2"
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -25,6 +25,7 @@ from models.catalog import Criterion, CriterionKind
 from models.cycle import scheme_points
 from models.types import ONE_PLACE
 from models.units import Category
+from zwgk.inputs import input_problem
 
 ID_SHEET = "_zwgk"
 SELF_CHECK_KIND = "self-check-form"
@@ -177,7 +178,7 @@ def write_identity(workbook: Workbook, kind: str, year: int, entries: list[tuple
     sheet = workbook.create_sheet(ID_SHEET)
     sheet.append([kind, year])
     for entry in entries:
-        sheet.append(list(entry))
+        sheet.append([text_cell(sheet, text) for text in entry])
     sheet.sheet_state = "veryHidden"  # not even listed under Unhide in Excel/WPS
     sheet.protection.sheet = True
 
@@ -206,10 +207,9 @@ def read_identity(workbook: Workbook) -> Identity | None:
 def open_workbook(path: Path) -> tuple[Workbook | None, Problem | None]:
     """Open an .xlsx read-only for import, or say in Chinese why it cannot be opened."""
     name = path.name
-    if not path.is_file():
-        return None, Problem(name, "文件不存在 (file not found)")
-    if path.stat().st_size == 0:
-        return None, Problem(name, "文件为空 (empty file)")
+    why = input_problem(path)
+    if why is not None:
+        return None, Problem(name, why)
     try:
         return load_workbook(path, read_only=True, data_only=True), None
     except (BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
@@ -288,12 +288,22 @@ def styled(sheet: WriteOnlyWorksheet, values: Sequence[object], styles: Sequence
     ``styles`` (arrays from ``add_styles``), from column A on."""
     cells = []
     for col, style in enumerate(styles):
-        cell = WriteOnlyCell(sheet, values[col] if col < len(values) else None)
+        value = values[col] if col < len(values) else None
+        cell = text_cell(sheet, value) if isinstance(value, str) else WriteOnlyCell(sheet, value)
         # Shared, never changed: the writer only reads it. Assigning the style by name would
         # look it up and copy it for every cell.
         cell._style = style
         cells.append(cell)
     return cells
+
+
+def text_cell(sheet: Worksheet | WriteOnlyWorksheet, text: str) -> WriteOnlyCell:
+    """A cell (for ``sheet.append``, in either mode) holding ``text`` as text: a unit name or
+    finding that begins with = + - @ is shown as typed, never evaluated as a formula.
+    (In xlsxwriter this is ``write_string``.)"""
+    cell = WriteOnlyCell(sheet, text)
+    cell.data_type = "s"
+    return cell
 
 
 def set_widths(sheet: Worksheet | WriteOnlyWorksheet, widths: list[float]) -> None:

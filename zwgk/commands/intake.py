@@ -23,6 +23,7 @@ from zwgk import daily, exports, results, scoresheets, selfcheck, special
 from zwgk.cli_common import AsJson, Db, Year, console, date_option, day_or_today, err, open_session, print_json
 from zwgk.clock import office_today
 from zwgk.documents.paperwork import issue_self_check_forms
+from zwgk.inputs import shown_problems
 from zwgk.lookup import IntakeError
 from zwgk.workbooks import ImportReport
 
@@ -62,8 +63,8 @@ def _report(report: ImportReport, as_json: bool, what: str) -> None:
         print_json(report.to_dict())
     elif report.problems:
         err.print(f"[red]未导入：发现 {len(report.problems)} 处问题，全部文件均未导入（请改正后重新导入）[/red]")
-        for problem in report.problems:
-            err.print(f"  - {problem}")
+        for line in shown_problems(report.problems):
+            err.print(f"  - {line}", markup=False, highlight=False)
     else:
         console.print(f"已导入{what} {len(report.stored)} 个单位" + (
             f"，{len(report.unchanged)} 个单位的文件此前已导入、未变动" if report.unchanged else "") + "。")
