@@ -34,6 +34,7 @@ from zwgk.commands.documents import app as documents_app
 from zwgk.commands.intake import daily_app, export_app, scores_app, self_check_app, special_app
 from zwgk.db import get_engine
 from zwgk.wakeup import wake_ready_runs
+from zwgk.dates import checked_day
 from zwgk.inputs import shown_problems
 from zwgk.roster import import_units, load_demo
 
@@ -172,7 +173,8 @@ def cycle_start(
     db: Db = None,
 ) -> None:
     """启动年度考核（配置了 Prefect 服务器时通过部署运行，否则在本进程运行）/ start the annual run."""
-    use_database(db)
+    with open_session(db) as session:
+        checked_day(session, today, option="--today", year=year)
     info = runs.start(year, today=today, started_by=by)
     print_run(info)
 
@@ -186,7 +188,7 @@ def cycle_resume(
     """让等待中的年度考核继续（各单位材料已齐或期限已过时）/ let a waiting run carry on."""
     use_database(db)
     with open_session(db) as session:
-        info = runs.resume(session, year, today=today)
+        info = runs.resume(session, year, today=checked_day(session, today, option="--today", year=year))
     print_run(info)
 
 
@@ -209,7 +211,7 @@ def approve(
     with open_session(db) as session:
         info = runs.approve(session, year, Decision(gate=gate, decision=decision, by=by,
                                                     comment=comment, return_to=return_to[to]),
-                            today=today)
+                            today=checked_day(session, today, option="--today", year=year))
     console.print(f"已记录：{by} 对“{GATE_LABELS[gate]}”的决定（{decision}）。")
     print_run(info)
 

@@ -12,7 +12,6 @@ from rich.console import Console
 from sqlmodel import Session
 
 from models.text import clean_text
-from zwgk.clock import office_today
 from zwgk.db import get_engine, init_schema
 from zwgk.settings import get_settings
 
@@ -53,11 +52,6 @@ def clean_arguments(args: list[str]) -> list[str]:
         flag = arg.split("=", 1)[0] if arg.startswith("--") else args[i - 1] if i and args[i - 1].startswith("--") else ""
         cleaned.append(clean_text(arg, where=f"命令行参数 {flag or f'第 {i + 1} 个'}"))
     return cleaned
-
-
-def day_or_today(value: date | None) -> date:
-    """The date given on the command line, or today in Beijing time."""
-    return value or office_today()
 
 
 def use_database(db: str | None) -> None:

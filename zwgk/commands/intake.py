@@ -20,9 +20,10 @@ from models.assessment import SpecialKind
 from models.cycle import CycleNotFound, get_cycle
 from models.units import CATEGORY_LABELS
 from zwgk import daily, exports, results, scoresheets, selfcheck, special
-from zwgk.cli_common import AsJson, Db, Year, console, date_option, day_or_today, err, open_session, print_json
+from zwgk.cli_common import AsJson, Db, Year, console, date_option, err, open_session, print_json
 from zwgk.clock import office_today
 from zwgk.documents.paperwork import issue_self_check_forms
+from zwgk.dates import day_for
 from zwgk.inputs import shown_problems
 from zwgk.lookup import IntakeError
 from zwgk.workbooks import ImportReport
@@ -99,7 +100,8 @@ def self_check_import(
     """导入各单位填好的自查评分表（有任何问题则全部不导入）/ import filled self-check forms, all or nothing."""
     with open_session(db) as session, _refusals():
         report = selfcheck.import_self_checks(session, year=year, files=files,
-                                              received_on=day_or_today(received))
+                                              received_on=day_for(session, received, option="--received",
+                                                                  year=year))
     _report(report, as_json, "自查评分表")
 
 
@@ -167,7 +169,8 @@ def daily_add(
     with open_session(db) as session, _refusals():
         record = daily.add_daily_record(session, year=year, unit_name=unit, criterion_ref=criterion,
                                         points=_points(points) or Decimal(0), method=method, finding=finding,
-                                        by=by, on=day_or_today(on))
+                                        by=by, on=day_for(session, on, option="--on", year=year,
+                                                          procedure=False))
     console.print(f"已记录日常考核第 {record.id} 号：{unit} {criterion} 扣 {record.points} 分（{record.method.value}）。")
 
 
@@ -211,7 +214,8 @@ def special_add(
     with open_session(db) as session, _refusals():
         if kind is SpecialKind.FALSIFICATION:
             item, document = special.record_falsification(session, year=year, unit_name=unit, reason=reason,
-                                                          by=by, evidence=evidence, on=day_or_today(on))
+                                                          by=by, evidence=evidence,
+                                                          on=day_for(session, on, option="--on", year=year))
             console.print(f"已认定{unit}弄虚作假（第 {item.id} 号），考核等次为不合格。")
             console.print(f"已印发通报批评：{document.number} {document.title}（{document.path}）")
             return
