@@ -37,6 +37,38 @@ class AuditEntry(SQLModel, table=True):
     hash: str
 
 
+class AuditAnchor(SQLModel, table=True):
+    """The chain's head as it was when a document batch was registered, a sweep ran or a backup
+    was taken: a log whose tail was cut no longer holds the row an anchor names."""
+
+    __tablename__ = "audit_anchor"
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow)
+    source: str = Field(description="register, sweep or backup")
+    audit_id: int
+    hash: str
+
+
+def anchor_head(session: Session, *, source: str) -> AuditAnchor | None:
+    """Record the chain's current head (the caller commits); None while the log is empty."""
+    head = session.exec(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1)).first()  # type: ignore[union-attr]
+    if head is None:
+        return None
+    assert head.id is not None
+    anchor = AuditAnchor(source=source, audit_id=head.id, hash=head.hash)
+    session.add(anchor)
+    return anchor
+
+
+def cut_anchor(session: Session) -> AuditAnchor | None:
+    """The first anchor whose row is gone or differs (the log's tail cut or rewritten), or None."""
+    for anchor in session.exec(select(AuditAnchor).order_by(AuditAnchor.id)):  # type: ignore[arg-type]
+        held = session.exec(select(AuditEntry.hash).where(AuditEntry.id == anchor.audit_id)).first()
+        if held != anchor.hash:
+            return anchor
+    return None
+
+
 def _digest(entry: AuditEntry) -> str:
     payload = json.dumps(
         [entry.at.isoformat(timespec="microseconds"), entry.actor,

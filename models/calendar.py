@@ -22,6 +22,7 @@ from pathlib import Path
 import chinese_calendar
 from sqlmodel import Field, Session, SQLModel, select
 
+from models.audit import OFFICE_ACTOR, record
 from models.text import TextRefused, clean_text, decode_csv
 
 __all__ = [
@@ -264,19 +265,21 @@ def load_calendar(session: Session) -> WorkCalendar:
     return WorkCalendar({row.day: row.is_workday for row in rows})
 
 
-def import_calendar(session: Session, rows: Iterable[CalendarDay]) -> int:
-    """Upsert ``rows`` by day, commit, and return how many rows were written.
+def import_calendar(session: Session, rows: Iterable[CalendarDay], *, actor: str = OFFICE_ACTOR) -> int:
+    """Upsert ``rows`` by day, audit the change as done by ``actor``, commit, and return how
+    many rows were written.
 
     Idempotent: importing the same rows again leaves the table unchanged.
     If ``rows`` repeats a day, the last occurrence wins.
     """
-    count = 0
+    written: list[str] = []
     for row in rows:
         # Merge a fresh copy so the caller's objects stay detached and reusable.
         session.merge(CalendarDay(day=row.day, is_workday=row.is_workday, name=row.name))
-        count += 1
+        written.append(f"{row.day}:{'班' if row.is_workday else '休'}:{row.name}")
+    record(session, actor=actor, action="calendar.import", detail={"days": written})
     session.commit()
-    return count
+    return len(written)
 
 
 _HEADER = ("date", "type", "name")

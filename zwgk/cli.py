@@ -17,7 +17,7 @@ os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 from rich.table import Table
 from sqlmodel import select
 
-from models.audit import OFFICE_ACTOR, verify_chain
+from models.audit import OFFICE_ACTOR
 from models.catalog import CriterionKind, load_catalog, resolve_points, sync_catalog
 from models.cycle import Gate, get_cycle, scheme_points
 from models.stages import Stage
@@ -37,6 +37,7 @@ from zwgk.wakeup import wake_ready_runs
 from zwgk.dates import checked_day
 from zwgk.inputs import shown_problems
 from zwgk.roster import import_units, load_demo
+from zwgk.seal import verify_trail
 
 app = typer.Typer(
     help="zwgk：政务公开工作考核 (government openness assessment) — 年度考核全流程。",
@@ -264,15 +265,14 @@ def print_run(info: runs.RunInfo) -> None:
 
 @audit_app.command("verify")
 def audit_verify(db: Db = None) -> None:
-    """校验审计日志哈希链，被改动或删除时以非零状态退出 / verify the audit hash chain."""
+    """校验审计日志：哈希链、链尾是否被截断、已封存的考核结果是否被改动；有问题时以非零状态退出
+    / verify the audit chain, its anchors and the sealed results."""
     with open_session(db) as session:
-        broken = verify_chain(session)
-    if broken is not None:
-        err.print(f"[red]审计日志第 {broken.id} 条（{broken.at:%Y-%m-%d %H:%M:%S} {broken.actor} "
-                  f"{broken.action}）校验失败：记录被改动或其前一条被删除 "
-                  f"(audit row {broken.id} is broken)[/red]")
+        problem = verify_trail(session)
+    if problem is not None:
+        err.print(problem, style="red", markup=False, highlight=False)
         raise typer.Exit(1)
-    console.print("审计日志完整 (audit chain intact)")
+    console.print("审计日志完整，封存的考核结果与数据一致 (audit trail intact)")
 
 
 def main() -> None:

@@ -1,9 +1,10 @@
 """Files users hand in: the checks every file passes before it is read, and how a refused
 import is shown (the first problems and a count of the rest, never 200,000 lines)."""
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from zwgk.documents.filenames import safe_name
 from zwgk.settings import get_settings
 
 
@@ -44,3 +45,15 @@ def shown_problems(problems: Sequence[object]) -> list[str]:
     if len(problems) > limit:
         lines.append(f"……另有 {len(problems) - limit} 处问题未列出 ({len(problems) - limit} more problems)")
     return lines
+
+
+def other_unit_named(file_name: str, unit: str, units: Iterable[str]) -> str | None:
+    """The unit a file's name names when it is not ``unit`` (whose form the file holds), else
+    None. Names are compared as they are and as file names write them; the longest wins, so
+    that 区教育局 is not taken for 教育局."""
+    def named(name: str) -> bool:
+        return name in file_name or safe_name(name) in file_name
+
+    if named(unit):
+        return None
+    return max((name for name in units if name != unit and named(name)), key=len, default=None)

@@ -7,7 +7,7 @@ from pathlib import Path
 import yaml
 from sqlmodel import Session, select
 
-from models.audit import record
+from models.audit import OFFICE_ACTOR, record
 from models.catalog import DATA_DIR
 from models.units import Category, Member, Unit
 from zwgk.inputs import ImportRejected
@@ -116,10 +116,16 @@ def upsert_units(session: Session, units: list[Unit], *, is_demo: bool = False,
 def load_demo(session: Session) -> tuple[int, int]:
     """Load the fictional demo district (units and people; idempotent). Returns the counts."""
     data = yaml.safe_load((DATA_DIR / "demo_district.yaml").read_text("utf-8"))
-    upsert_units(session, [Unit.model_validate(u) for u in data["units"]], is_demo=True)
+    changed = sum(upsert_units(session, [Unit.model_validate(u) for u in data["units"]], is_demo=True,
+                               commit=False))
     known = {m.name for m in session.exec(select(Member)).all()}
     for raw in data["members"]:
         if raw["name"] not in known:
             session.add(Member.model_validate({**raw, "is_demo": True}))
+            changed += 1
+    if changed:
+        session.flush()
+        record(session, actor=OFFICE_ACTOR, action="demo.load",
+               detail={"units": len(data["units"]), "members": len(data["members"])})
     session.commit()
     return len(data["units"]), len(data["members"])

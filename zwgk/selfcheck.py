@@ -18,11 +18,13 @@ from sqlalchemy import delete, insert, update
 from sqlmodel import Session, select
 
 from models.assessment import Assessment, SelfCheckStatus, SelfScore
+from models.audit import OFFICE_ACTOR, record
 from models.cycle import get_cycle
 from models.deadlines import Deadline, DeadlineKind, DeadlineState
 from models.scoring import ZERO
 from models.units import CATEGORY_LABELS, Category, Unit
 from zwgk.documents.filenames import join_name
+from zwgk.inputs import other_unit_named
 from zwgk.lookup import assessed_units
 from zwgk.workbooks import (
     BOLD,
@@ -163,7 +165,8 @@ class _Context:
     lines: dict[Category, list[CriterionLine]]
 
 
-def import_self_checks(session: Session, *, year: int, files: list[Path], received_on: date) -> ImportReport:
+def import_self_checks(session: Session, *, year: int, files: list[Path], received_on: date,
+                       by: str = OFFICE_ACTOR) -> ImportReport:
     """Read filled self-check forms and store them, all or nothing.
 
     Every file is checked first; if any has a problem, nothing is written and the report lists
@@ -171,6 +174,8 @@ def import_self_checks(session: Session, *, year: int, files: list[Path], receiv
     total and SHA-256 are stored, the receipt date and lateness against the unit's self-check
     deadline recorded, and the deadline marked met. A file already stored (same SHA-256) changes
     nothing; a corrected file replaces the unit's self-scores but keeps its first receipt date.
+    A file whose name names another unit than the one its form belongs to is imported as the
+    form's unit and flagged in ``warnings``; the import is audited as done ``by``.
     """
     cycle = get_cycle(session, year)
     assert cycle.id is not None
@@ -188,7 +193,11 @@ def import_self_checks(session: Session, *, year: int, files: list[Path], receiv
         forms.setdefault(form.unit, form)
     if problems:
         return ImportReport(problems=problems)
-    return _store(session, cycle.id, list(forms.values()), received_on)
+    report = _store(session, cycle.id, list(forms.values()), received_on, by)
+    report.warnings = [f"{form.file}：文件名是“{other}”，内容是“{form.unit}”的自查评分表，已按“{form.unit}”导入；"
+                       f"请核对“{other}”是否已报送 (file named after another unit)"
+                       for form in forms.values() if (other := other_unit_named(form.file, form.unit, context.units))]
+    return report
 
 
 def _read_form(path: Path, context: _Context) -> tuple[_Form | None, list[Problem]]:
@@ -282,7 +291,7 @@ def _check_line(line: CriterionLine, values: tuple[object, ...], number: int,
     return points, found
 
 
-def _store(session: Session, cycle_id: int, forms: list[_Form], received_on: date) -> ImportReport:
+def _store(session: Session, cycle_id: int, forms: list[_Form], received_on: date, by: str) -> ImportReport:
     report = ImportReport()
     ids = [f.assessment_id for f in forms]
     current = {a.id: a for a in session.exec(
@@ -323,5 +332,7 @@ def _store(session: Session, cycle_id: int, forms: list[_Form], received_on: dat
     session.execute(update(Assessment), updates)
     if met:
         session.execute(update(Deadline), met)
+    record(session, actor=by, action="self_check.import", cycle_id=cycle_id,
+           detail={"files": {f.file: f.sha256 for f in changed}, "units": report.stored, "received_on": received_on})
     session.commit()
     return report

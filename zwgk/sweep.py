@@ -25,6 +25,7 @@ from sqlalchemy import ColumnElement, and_, exists, or_, true, update
 from sqlmodel import Session, col, select
 
 from models.assessment import DailyMethod, DailyRecord
+from models.audit import OFFICE_ACTOR, anchor_head, record
 from models.calendar import WorkCalendar, load_calendar
 from models.cycle import Cycle
 from models.deadlines import (
@@ -123,6 +124,7 @@ class SweepReport(BaseModel):
         default_factory=list, description="错过的提醒（已被更新的提醒取代，不再补发）")
     due_cycles: list[int] = Field(default_factory=list, description="自查期限已届满的年度考核")
     office_notified: bool = False
+    audit_head: str = Field(default="", description="审计日志链头（条号:哈希前缀），供核对日志未被截断")
 
 
 @dataclass(frozen=True)
@@ -316,7 +318,7 @@ def run_sweep(
         report.marked_overdue = mark_overdue(session, today=today, kinds=kinds)
     report.due_cycles = due_cycles(session, today=today)
     if not report.workday:
-        return report
+        return _close(session, report)
 
     items = _load_open(session, calendar, kinds)
     by_id = {item.deadline.id: item for item in items}
@@ -373,6 +375,22 @@ def run_sweep(
 
     if report.escalated or report.to_call or report.failed:
         report.office_notified = _notify_office(report, mailer)
+    return _close(session, report)
+
+
+def _close(session: Session, report: SweepReport) -> SweepReport:
+    """Audit what the sweep changed and keep the chain's head in its summary and in the
+    anchors (a cut in the log's tail then shows); nothing for a dry run."""
+    if report.dry_run:
+        return report
+    counts = {name: len(getattr(report, name)) for name in ("sent", "not_emailed", "to_call", "failed", "escalated")}
+    if report.marked_overdue or any(counts.values()):
+        record(session, actor=OFFICE_ACTOR, action="sweep",
+               detail={"today": report.today, "marked_overdue": report.marked_overdue, **counts})
+    anchor = anchor_head(session, source="sweep")
+    session.commit()
+    if anchor is not None:
+        report.audit_head = f"{anchor.audit_id}:{anchor.hash[:16]}"
     return report
 
 
@@ -459,6 +477,8 @@ def office_summary(report: SweepReport) -> str:
         lines.append("没有需要发送的提醒。")
     if report.due_cycles:
         lines.append(f"\n自查期限已届满的年度考核（编号）：{'、'.join(map(str, report.due_cycles))}")
+    if report.audit_head:
+        lines.append(f"审计日志链头：{report.audit_head}")
     return "\n".join(lines) + "\n"
 
 

@@ -93,6 +93,7 @@ class ImportReport:
     unchanged: list[str] = field(default_factory=list)
     late: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # imported, but worth a second look
 
     @property
     def ok(self) -> bool:
@@ -105,6 +106,7 @@ class ImportReport:
             "stored": self.stored,
             "unchanged": self.unchanged,
             "late": self.late,
+            "warnings": self.warnings,
             "problems": [
                 {"file": p.file, "sheet": p.sheet, "row": p.row, "column": p.column,
                  "message": p.message, "text": str(p)}

@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlmodel import Session, SQLModel, create_engine, select
 
+from models.audit import AuditEntry
 from models.calendar import (
     PACKAGE_YEARS,
     CalendarDay,
@@ -379,7 +380,7 @@ def test_parse_refuses_a_bidi_override_naming_row_and_column(tmp_path: Path) -> 
 
 def _memory_engine():  # type: ignore[no-untyped-def]
     engine = create_engine("sqlite://")
-    SQLModel.metadata.create_all(engine, tables=[CalendarDay.__table__])  # type: ignore[attr-defined]
+    SQLModel.metadata.create_all(engine, tables=[CalendarDay.__table__, AuditEntry.__table__])  # type: ignore[attr-defined]
     return engine
 
 

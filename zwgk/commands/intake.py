@@ -20,7 +20,7 @@ from models.assessment import SpecialKind
 from models.cycle import CycleNotFound, get_cycle
 from models.units import CATEGORY_LABELS
 from zwgk import daily, exports, results, scoresheets, selfcheck, special
-from zwgk.cli_common import AsJson, Db, Year, console, date_option, err, open_session, print_json
+from zwgk.cli_common import AsJson, By, Db, Year, console, date_option, err, open_session, print_json
 from zwgk.clock import office_today
 from zwgk.documents.paperwork import issue_self_check_forms
 from zwgk.dates import day_for
@@ -68,7 +68,11 @@ def _report(report: ImportReport, as_json: bool, what: str) -> None:
             err.print(f"  - {line}", markup=False, highlight=False)
     else:
         console.print(f"已导入{what} {len(report.stored)} 个单位" + (
-            f"，{len(report.unchanged)} 个单位的文件此前已导入、未变动" if report.unchanged else "") + "。")
+            "：" + "、".join(report.stored) if report.stored else "") + (
+            f"；{len(report.unchanged)} 个单位的文件此前已导入、未变动：" + "、".join(report.unchanged)
+            if report.unchanged else "") + "。", markup=False, highlight=False)
+        for warning in report.warnings:
+            console.print(f"[yellow]注意：{warning}[/yellow]")
         if report.late:
             console.print("逾期报送：" + "、".join(report.late))
     if report.problems:
@@ -93,6 +97,7 @@ def self_check_forms(
 def self_check_import(
     year: Year,
     files: Annotated[list[Path], typer.Argument(help="填好的自查评分表（.xlsx），可多个")],
+    by: By,
     received: Annotated[date | None, date_option("收到日期（默认今天）")] = None,
     as_json: AsJson = False,
     db: Db = None,
@@ -101,7 +106,7 @@ def self_check_import(
     with open_session(db) as session, _refusals():
         report = selfcheck.import_self_checks(session, year=year, files=files,
                                               received_on=day_for(session, received, option="--received",
-                                                                  year=year))
+                                                                  year=year), by=by)
     _report(report, as_json, "自查评分表")
 
 
