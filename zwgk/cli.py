@@ -14,6 +14,7 @@ os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 # The embedded server migrates its database on first start; on a busy two-core machine that
 # can take longer than Prefect's default 20 s.
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+from rich.console import Console
 from rich.table import Table
 from sqlmodel import select
 
@@ -22,12 +23,13 @@ from models.catalog import CriterionKind, load_catalog, resolve_points, sync_cat
 from models.cycle import Gate, get_cycle, scheme_points
 from models.stages import Stage
 from models.units import CATEGORY_LABELS, Category, Member, Unit
-from zwgk import runs
+from zwgk import interrupts, runs
 from zwgk import status as cycle_status
 from zwgk.gates import GATE_LABELS, Decision
 from zwgk.settings import get_settings
 from zwgk.cli_common import (AsJson, By, Db, Today, clean_arguments, console, err, open_session, print_json,
                              use_database)
+from zwgk.commands import backup as backup_commands
 from zwgk.commands.deadlines import calendar_app, rectification_app
 from zwgk.commands.deadlines import sweep as sweep_command
 from zwgk.commands.documents import app as documents_app
@@ -43,6 +45,7 @@ app = typer.Typer(
     help="zwgk：政务公开工作考核 (government openness assessment) — 年度考核全流程。",
     no_args_is_help=True,
     rich_markup_mode=None,
+    result_callback=lambda *_, **__: wake(),
 )
 catalog_app = typer.Typer(help="考核内容明细表（指标目录） / indicator catalogs", no_args_is_help=True)
 units_app = typer.Typer(help="被考核单位 / assessed units", no_args_is_help=True)
@@ -54,13 +57,15 @@ app.add_typer(cycle_app, name="cycle")
 app.add_typer(audit_app, name="audit")
 app.add_typer(calendar_app, name="calendar")
 app.add_typer(documents_app, name="documents")
-app.add_typer(self_check_app, name="self-check", result_callback=lambda *_, **__: wake())
-app.add_typer(scores_app, name="scores", result_callback=lambda *_, **__: wake())
+app.add_typer(self_check_app, name="self-check")
+app.add_typer(scores_app, name="scores")
 app.add_typer(daily_app, name="daily")
 app.add_typer(special_app, name="special")
 app.add_typer(export_app, name="export")
-app.add_typer(rectification_app, name="rectification", result_callback=lambda *_, **__: wake())
+app.add_typer(rectification_app, name="rectification")
 app.command("sweep", help=sweep_command.__doc__)(sweep_command)
+app.command("backup", help=backup_commands.backup.__doc__)(backup_commands.backup)
+app.command("restore", help=backup_commands.restore.__doc__)(backup_commands.restore)
 
 @app.command()
 def init(
@@ -248,19 +253,23 @@ def demo(
 
 
 def wake() -> None:
-    """After a submission: resume the annual run if its wait for units is over."""
+    """After every command: resume an annual run whose wait for units is over (a submission
+    completed it, a due date passed, or an earlier command was interrupted while resuming).
+    Said on stderr, so that --json output stays a JSON document."""
+    if get_engine.cache_info().currsize == 0:
+        return  # the command did not use a database (catalog show, --help): nothing to create
     with open_session(None) as session:
         for info in wake_ready_runs(session):
-            console.print("各单位材料已齐或期限已过，年度考核继续。")
-            print_run(info)
+            err.print("各单位材料已齐或期限已过，年度考核继续。")
+            print_run(info, err)
 
 
-def print_run(info: runs.RunInfo) -> None:
+def print_run(info: runs.RunInfo, out: Console = console) -> None:
     """Tell the user which run carries the cycle and where it stands."""
-    console.print(f"Prefect 运行 (flow run)：{info.flow_run_id}")
+    out.print(f"Prefect 运行 (flow run)：{info.flow_run_id}")
     if info.link:
-        console.print(f"界面链接 (UI)：{info.link}")
-    console.print(f"状态：{info.outcome}")
+        out.print(f"界面链接 (UI)：{info.link}")
+    out.print(f"状态：{info.outcome}")
 
 
 @audit_app.command("verify")
@@ -277,6 +286,7 @@ def audit_verify(db: Db = None) -> None:
 
 def main() -> None:
     """Entry point: run the CLI and turn domain errors into a clear message and exit code 2."""
+    interrupts.install()
     try:
         sys.argv[1:] = clean_arguments(sys.argv[1:])
         app()
