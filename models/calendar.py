@@ -266,20 +266,25 @@ def load_calendar(session: Session) -> WorkCalendar:
 
 
 def import_calendar(session: Session, rows: Iterable[CalendarDay], *, actor: str = OFFICE_ACTOR) -> int:
-    """Upsert ``rows`` by day, audit the change as done by ``actor``, commit, and return how
+    """Upsert ``rows`` by day, audit what changed as done by ``actor``, commit, and return how
     many rows were written.
 
     Idempotent: importing the same rows again leaves the table unchanged.
     If ``rows`` repeats a day, the last occurrence wins.
     """
-    written: list[str] = []
+    held = {d.day: (d.is_workday, d.name) for d in session.exec(select(CalendarDay))}
+    count = 0
+    changed: list[str] = []
     for row in rows:
         # Merge a fresh copy so the caller's objects stay detached and reusable.
         session.merge(CalendarDay(day=row.day, is_workday=row.is_workday, name=row.name))
-        written.append(f"{row.day}:{'班' if row.is_workday else '休'}:{row.name}")
-    record(session, actor=actor, action="calendar.import", detail={"days": written})
+        count += 1
+        if held.get(row.day) != (row.is_workday, row.name):
+            changed.append(f"{row.day}:{'班' if row.is_workday else '休'}:{row.name}")
+    if changed:  # importing the same table again is no change to audit
+        record(session, actor=actor, action="calendar.import", detail={"days": changed})
     session.commit()
-    return len(written)
+    return count
 
 
 _HEADER = ("date", "type", "name")

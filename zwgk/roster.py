@@ -43,9 +43,10 @@ def import_units(session: Session, path: Path, *, actor: str) -> UnitsImported:
     """Import a units file (all or nothing) and record it, with the file's SHA-256, in the audit log."""
     units, encoding = parse_units(path)
     added, updated = upsert_units(session, units, commit=False)
-    record(session, actor=actor, action="units.import",
-           detail={"file": path.name, "sha256": file_sha256(path), "added": added, "updated": updated,
-                   "units": [u.name for u in units]})
+    if added or updated:
+        record(session, actor=actor, action="units.import",
+               detail={"file": path.name, "sha256": file_sha256(path), "added": added, "updated": updated,
+                       "units": [u.name for u in units]})
     session.commit()
     return UnitsImported(added=added, updated=updated, rows=len(units), encoding=encoding)
 

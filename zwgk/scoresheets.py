@@ -350,7 +350,8 @@ def _store(session: Session, sheets: list[_Sheet], by: str, cycle_id: int, path:
             session.execute(insert(Deduction), rows)
     if ids:
         session.execute(update(Assessment).where(Assessment.id.in_(ids)).values(scored=True))  # type: ignore[union-attr]
-    record(session, actor=by, action="scores.import", cycle_id=cycle_id,
-           detail={"file": path.name, "sha256": file_sha256(path), "changed": report.stored})
+    if changed:  # the same workbook again changes nothing, and is not an action to audit
+        record(session, actor=by, action="scores.import", cycle_id=cycle_id,
+               detail={"file": path.name, "sha256": file_sha256(path), "changed": report.stored})
     session.commit()
     return report

@@ -154,15 +154,19 @@ def _kind_filter(kinds: Collection[DeadlineKind] | None) -> ColumnElement[bool]:
 def mark_overdue(
     session: Session, *, today: date, kinds: Collection[DeadlineKind] | None = None
 ) -> int:
-    """Set open deadlines whose due date has passed to overdue (one statement); commits."""
+    """Set open deadlines whose due date has passed to overdue (one statement), audited in the
+    same transaction; commits."""
     result = session.execute(
         update(Deadline)
         .where(col(Deadline.state) == DeadlineState.OPEN, col(Deadline.due_on) < today,
                _kind_filter(kinds))
         .values(state=DeadlineState.OVERDUE)
     )
+    marked = int(result.rowcount)  # type: ignore[attr-defined]
+    if marked:
+        record(session, actor=OFFICE_ACTOR, action="deadlines.overdue", detail={"today": today, "marked": marked})
     session.commit()
-    return int(result.rowcount)  # type: ignore[attr-defined]
+    return marked
 
 
 def due_cycles(session: Session, *, today: date) -> list[int]:
@@ -379,14 +383,11 @@ def run_sweep(
 
 
 def _close(session: Session, report: SweepReport) -> SweepReport:
-    """Audit what the sweep changed and keep the chain's head in its summary and in the
-    anchors (a cut in the log's tail then shows); nothing for a dry run."""
+    """Keep the chain's head in the sweep's summary and in the anchors (a cut in the log's tail
+    then shows); nothing for a dry run. What the sweep changed was audited as it was done:
+    deadlines marked overdue, and each notice as a document issued."""
     if report.dry_run:
         return report
-    counts = {name: len(getattr(report, name)) for name in ("sent", "not_emailed", "to_call", "failed", "escalated")}
-    if report.marked_overdue or any(counts.values()):
-        record(session, actor=OFFICE_ACTOR, action="sweep",
-               detail={"today": report.today, "marked_overdue": report.marked_overdue, **counts})
     anchor = anchor_head(session, source="sweep")
     session.commit()
     if anchor is not None:
