@@ -34,7 +34,7 @@ from zwgk.commands.deadlines import calendar_app, rectification_app
 from zwgk.commands.deadlines import sweep as sweep_command
 from zwgk.commands.documents import app as documents_app
 from zwgk.commands.intake import daily_app, export_app, scores_app, self_check_app, special_app
-from zwgk.db import get_engine
+from zwgk.db import engines_built, get_engine
 from zwgk.wakeup import wake_ready_runs
 from zwgk.dates import checked_day
 from zwgk.inputs import shown_problems
@@ -256,7 +256,7 @@ def wake() -> None:
     """After every command: resume an annual run whose wait for units is over (a submission
     completed it, a due date passed, or an earlier command was interrupted while resuming).
     Said on stderr, so that --json output stays a JSON document."""
-    if get_engine.cache_info().currsize == 0:
+    if not engines_built():
         return  # the command did not use a database (catalog show, --help): nothing to create
     with open_session(None) as session:
         for info in wake_ready_runs(session):

@@ -12,10 +12,27 @@ import models  # noqa: F401  (registers every table on SQLModel.metadata)
 from zwgk.settings import get_settings
 
 
-@lru_cache(maxsize=8)
 def get_engine(url: str | None = None) -> Engine:
-    """The engine for ``url`` (default: the configured database), built once per process."""
-    url = url or get_settings().database_url
+    """The engine for ``url`` (default: the database configured now), built once per process.
+
+    The default is resolved before the cache, so a process that switches databases
+    (zwgk.cli_common.use_database) never gets the engine of the previous one.
+    """
+    return _engine_for(url or get_settings().database_url)
+
+
+def engines_built() -> int:
+    """How many databases this process has opened so far."""
+    return _engine_for.cache_info().currsize
+
+
+def forget_engines() -> None:
+    """Drop every cached engine (a test that dropped its database)."""
+    _engine_for.cache_clear()
+
+
+@lru_cache(maxsize=8)
+def _engine_for(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
