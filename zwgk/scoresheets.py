@@ -23,6 +23,7 @@ from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
 from models.assessment import SELF_CHECK_LABELS, Assessment, DailyRecord, Deduction, GroupMethod, SelfScore
+from models.audit import record
 from models.cycle import Cycle
 from models.scoring import ZERO
 from models.units import CATEGORY_LABELS, Unit
@@ -49,6 +50,7 @@ from zwgk.workbooks import (
     cell_text,
     criteria_checksum,
     new_workbook,
+    file_sha256,
     open_workbook,
     parse_points,
     printed_problems,
@@ -214,7 +216,7 @@ def import_score_workbook(session: Session, *, cycle_id: int, path: Path, by: st
     sheets, problems = _read_workbook(session, cycle, path)
     if problems:
         return ImportReport(problems=problems)
-    return _store(session, sheets, by)
+    return _store(session, sheets, by, cycle_id, path)
 
 
 def _read_workbook(session: Session, cycle: Cycle, path: Path) -> tuple[list[_Sheet], list[Problem]]:
@@ -339,7 +341,7 @@ def _deduction(problem: Callable[..., Problem], line: CriterionLine, values: tup
     return (line.id, points, reason, GroupMethod(method), record), []
 
 
-def _store(session: Session, sheets: list[_Sheet], by: str) -> ImportReport:
+def _store(session: Session, sheets: list[_Sheet], by: str, cycle_id: int, path: Path) -> ImportReport:
     report = ImportReport()
     ids = [s.assessment_id for s in sheets]
     # Row locks (PostgreSQL) queue a concurrent import of the same units behind this one.
@@ -361,5 +363,8 @@ def _store(session: Session, sheets: list[_Sheet], by: str) -> ImportReport:
             session.execute(insert(Deduction), rows)
     if ids:
         session.execute(update(Assessment).where(Assessment.id.in_(ids)).values(scored=True))  # type: ignore[union-attr]
+    if changed:  # the same workbook again changes nothing, and is not an action to audit
+        record(session, actor=by, action="scores.import", cycle_id=cycle_id,
+               detail={"file": path.name, "sha256": file_sha256(path), "changed": report.stored})
     session.commit()
     return report
