@@ -11,6 +11,7 @@ from models.text import TextRefused, clean_text, decode_csv
 from zwgk.inputs import ImportRejected, input_problem
 from zwgk.settings import get_settings
 from zwgk.workbooks import cell_text, sheet_rows
+from zwgk.xlsx_safety import spreadsheet_problem
 
 
 class TableError(ValueError):
@@ -92,6 +93,9 @@ def _csv_rows(path: Path) -> tuple[list[list[str]], str]:
 
 
 def _xlsx_rows(path: Path) -> tuple[str, list[list[str]]]:
+    why = spreadsheet_problem(path)
+    if why is not None:
+        raise TableError(f"{path.name}: {why}")
     try:
         workbook = CalamineWorkbook.from_path(str(path))
         title = workbook.sheet_names[0]

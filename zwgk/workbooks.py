@@ -22,6 +22,7 @@ from models.cycle import scheme_points
 from models.types import ONE_PLACE
 from models.units import Category
 from zwgk.inputs import input_problem
+from zwgk.xlsx_safety import spreadsheet_problem
 
 ID_SHEET = "_zwgk"
 SELF_CHECK_KIND = "self-check-form"
@@ -217,9 +218,9 @@ NOT_XLSX = "不是有效的 .xlsx 文件，请用 Excel/WPS 另存为 .xlsx 后�
 
 def open_workbook(path: Path) -> tuple[CalamineWorkbook | None, Problem | None]:
     """Open an .xlsx for import (python-calamine: values only, sheets read on demand), or say in
-    Chinese why it cannot be opened."""
+    Chinese why it cannot be opened: missing, too large, or refused by zwgk.xlsx_safety."""
     name = path.name
-    why = input_problem(path)
+    why = input_problem(path) or spreadsheet_problem(path)
     if why is not None:
         return None, Problem(name, why)
     try:
