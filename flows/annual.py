@@ -57,7 +57,7 @@ def annual_assessment(year: int, options: CycleOptions | None = None) -> str:
     """
     options = options or CycleOptions()
     today = options.today or office_today()
-    cycle_id = open_cycle(year, options.started_by, str(flow_run.id) if flow_run.id else None)
+    cycle_id = open_cycle(year, options.started_by, str(flow_run.id) if flow_run.id else None, today)
     unit_waits = {"self_check": 0, "scores": 0, "rectification": 0}
     while True:
         stage = read_cycle(cycle_id).stage

@@ -9,6 +9,7 @@ retries), so the chain stays a single line on every database.
 import hashlib
 import json
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel, select
@@ -34,6 +35,38 @@ class AuditEntry(SQLModel, table=True):
     comment: str = ""
     prev_hash: str = Field(unique=True)
     hash: str
+
+
+class AuditAnchor(SQLModel, table=True):
+    """The chain's head as it was when a document batch was registered, a sweep ran or a backup
+    was taken: a log whose tail was cut no longer holds the row an anchor names."""
+
+    __tablename__ = "audit_anchor"
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow)
+    source: str = Field(description="register, sweep or backup")
+    audit_id: int
+    hash: str
+
+
+def anchor_head(session: Session, *, source: str) -> AuditAnchor | None:
+    """Record the chain's current head (the caller commits); None while the log is empty."""
+    head = session.exec(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1)).first()  # type: ignore[union-attr]
+    if head is None:
+        return None
+    assert head.id is not None
+    anchor = AuditAnchor(source=source, audit_id=head.id, hash=head.hash)
+    session.add(anchor)
+    return anchor
+
+
+def cut_anchor(session: Session) -> AuditAnchor | None:
+    """The first anchor whose row is gone or differs (the log's tail cut or rewritten), or None."""
+    for anchor in session.exec(select(AuditAnchor).order_by(AuditAnchor.id)):  # type: ignore[arg-type]
+        held = session.exec(select(AuditEntry.hash).where(AuditEntry.id == anchor.audit_id)).first()
+        if held != anchor.hash:
+            return anchor
+    return None
 
 
 def _digest(entry: AuditEntry) -> str:
@@ -76,6 +109,18 @@ def append_audit(
         except IntegrityError:
             session.expire_all()
     raise RuntimeError("audit log is too contended to append (审计日志写入冲突)")
+
+
+def record(session: Session, *, actor: str, action: str, detail: str | dict[str, Any] = "",
+           cycle_id: int | None = None) -> AuditEntry:
+    """Record one state-changing action in the chain (the caller commits, with its change).
+
+    ``detail`` says what changed: a text, or a mapping stored as canonical JSON (sorted keys)
+    so that the same change always reads the same.
+    """
+    text = detail if isinstance(detail, str) else json.dumps(detail, ensure_ascii=False, sort_keys=True,
+                                                             default=str)
+    return append_audit(session, actor=actor, action=action, cycle_id=cycle_id, comment=text)
 
 
 def verify_chain(session: Session) -> AuditEntry | None:

@@ -22,6 +22,9 @@ from pathlib import Path
 import chinese_calendar
 from sqlmodel import Field, Session, SQLModel, select
 
+from models.audit import OFFICE_ACTOR, record
+from models.text import TextRefused, clean_text, decode_csv
+
 __all__ = [
     "CalendarDay",
     "CalendarImportError",
@@ -262,17 +265,24 @@ def load_calendar(session: Session) -> WorkCalendar:
     return WorkCalendar({row.day: row.is_workday for row in rows})
 
 
-def import_calendar(session: Session, rows: Iterable[CalendarDay]) -> int:
-    """Upsert ``rows`` by day, commit, and return how many rows were written.
+def import_calendar(session: Session, rows: Iterable[CalendarDay], *, actor: str = OFFICE_ACTOR) -> int:
+    """Upsert ``rows`` by day, audit what changed as done by ``actor``, commit, and return how
+    many rows were written.
 
     Idempotent: importing the same rows again leaves the table unchanged.
     If ``rows`` repeats a day, the last occurrence wins.
     """
+    held = {d.day: (d.is_workday, d.name) for d in session.exec(select(CalendarDay))}
     count = 0
+    changed: list[str] = []
     for row in rows:
         # Merge a fresh copy so the caller's objects stay detached and reusable.
         session.merge(CalendarDay(day=row.day, is_workday=row.is_workday, name=row.name))
         count += 1
+        if held.get(row.day) != (row.is_workday, row.name):
+            changed.append(f"{row.day}:{'班' if row.is_workday else '休'}:{row.name}")
+    if changed:  # importing the same table again is no change to audit
+        record(session, actor=actor, action="calendar.import", detail={"days": changed})
     session.commit()
     return count
 
@@ -299,7 +309,7 @@ def parse_calendar_csv(path: Path) -> list[CalendarDay]:
 
     ``type`` is ``holiday``/``休`` (day off) or ``workday``/``班`` (make-up
     working day); ``name`` may be empty.  The file is UTF-8 with or without a
-    BOM.  Every row is checked before anything is returned; all problems are
+    BOM, or GB18030/GBK.  Every row is checked before anything is returned; all problems are
     reported together in one CalendarImportError, each naming the file, the
     spreadsheet row (header = row 1) and the column.
     """
@@ -308,11 +318,9 @@ def parse_calendar_csv(path: Path) -> list[CalendarDay]:
     problems: list[str] = []
 
     try:
-        text = path.read_bytes().decode("utf-8-sig")  # utf-8-sig also strips a BOM
-    except UnicodeDecodeError as exc:
-        raise CalendarImportError(
-            fname, [f"{fname}：不是 UTF-8 编码（第 {exc.start + 1} 个字节无法解码），请另存为 UTF-8 CSV"]
-        ) from exc
+        text, _ = decode_csv(path.read_bytes(), name=fname)
+    except TextRefused as exc:
+        raise CalendarImportError(fname, [str(exc)]) from exc
 
     records = list(csv.reader(io.StringIO(text, newline="")))
     expected = ",".join(_HEADER)
@@ -337,7 +345,13 @@ def parse_calendar_csv(path: Path) -> list[CalendarDay]:
         if len(record) > len(_HEADER):
             problems.append(f"{where}：有 {len(record)} 列，应最多 3 列（date,type,name）")
             continue
-        raw_date, raw_type, raw_name = (cell.strip() for cell in [*record, "", ""][:3])
+        try:
+            raw_date, raw_type, raw_name = (
+                clean_text(cell, where=f"{where} {column} 列")
+                for cell, column in zip([*record, "", ""][:3], _HEADER, strict=True))
+        except TextRefused as exc:
+            problems.append(str(exc))
+            continue
 
         day = _parse_date(raw_date)
         if day is None:

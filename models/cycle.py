@@ -1,6 +1,6 @@
 """Annual assessment cycles, gate decisions, and the one transition function."""
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
@@ -31,6 +31,15 @@ class Cycle(SQLModel, table=True):
     @property
     def scheme(self) -> SchemeConfig:
         return SchemeConfig.model_validate(self.config)
+
+
+class CycleStart(SQLModel, table=True):
+    """The office date a cycle was started on (the ``--today`` of its start): a procedure date
+    before it is a typo, not catch-up work."""
+
+    __tablename__ = "cycle_start"
+    cycle_id: int = Field(primary_key=True, foreign_key="cycle.id")
+    started_on: date
 
 
 class Gate(StrEnum):
@@ -76,11 +85,13 @@ def get_cycle(session: Session, year: int) -> Cycle:
     return cycle
 
 
-def create_cycle(*, session: Session, year: int, config: SchemeConfig, actor: str) -> Cycle:
+def create_cycle(*, session: Session, year: int, config: SchemeConfig, actor: str,
+                 started_on: date | None = None) -> Cycle:
     """Create the cycle of ``year`` in stage draft with its scheme points (idempotent; commits).
 
     An existing cycle is returned unchanged. The scheme's points are validated for every
-    category before anything of the cycle is written.
+    category before anything of the cycle is written. ``started_on`` (the start's office date)
+    is kept so that later procedure dates can be checked against it.
     """
     existing = session.exec(select(Cycle).where(Cycle.year == year)).first()
     if existing is not None:
@@ -95,6 +106,8 @@ def create_cycle(*, session: Session, year: int, config: SchemeConfig, actor: st
     for category_points in points.values():
         for ref, value in category_points.items():
             session.add(SchemePoint(cycle_id=cycle.id, criterion_id=criteria[ref], points=value))
+    if started_on is not None:
+        session.add(CycleStart(cycle_id=cycle.id, started_on=started_on))
     append_audit(session, actor=actor, action="cycle.create", cycle_id=cycle.id,
                  to_stage=Stage.DRAFT, comment=f"{year} 年度考核")
     session.commit()

@@ -26,10 +26,11 @@ class CycleView(BaseModel):
 
 
 @task(cache_policy=NO_CACHE)
-def open_cycle(year: int, actor: str, flow_run_id: str | None) -> int:
-    """Create the year's cycle with an assessment per unit (idempotent); remember the run."""
+def open_cycle(year: int, actor: str, flow_run_id: str | None, today: date) -> int:
+    """Create the year's cycle, started on ``today``, with an assessment per unit (idempotent);
+    remember the run."""
     with session_scope() as session:
-        cycle = procedure.start_cycle(session=session, year=year, actor=actor)
+        cycle = procedure.start_cycle(session=session, year=year, actor=actor, started_on=today)
         procedure.attach_run(session=session, cycle_id=cycle.id, flow_run_id=flow_run_id)  # type: ignore[arg-type]
         return cycle.id  # type: ignore[return-value]
 

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
 from models.cycle import Cycle
-from zwgk.db import get_engine, init_schema
+from zwgk.db import forget_engines, get_engine, init_schema
 from zwgk.procedure import start_cycle
 from zwgk.roster import load_demo
 
@@ -33,7 +33,7 @@ def db_url(tmp_path: Path) -> Iterator[str]:
     url = base.rsplit("/", 1)[0] + "/" + name
     yield url
     get_engine(url).dispose()
-    get_engine.cache_clear()
+    forget_engines()
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()

@@ -15,7 +15,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
 from models.accounts import LOCKOUT_FAILURES, LOCKOUT_MINUTES, Account, AppSecret, LoginAttempt
-from models.audit import append_audit
+from models.audit import record
+from models.text import TextRefused, clean_text
 from models.types import utcnow
 from models.units import Member, Unit
 from zwgk.permissions import Actor
@@ -75,7 +76,7 @@ def create_account(session: Session, *, login: str, actor: str, person: str | No
     Without ``password`` a one-time password is generated and returned; it must be changed at
     the first login.
     """
-    login = login.strip()
+    login = clean_text(login, where="登录名 (login)")
     if not login or len(login) > 64 or any(ch.isspace() for ch in login):
         raise AccountError("登录名不能为空、不能含空格，最多 64 个字符 (bad login)")
     if (person is None) == (unit is None):
@@ -97,7 +98,7 @@ def create_account(session: Session, *, login: str, actor: str, person: str | No
     account = Account(login=login, person=person or "", unit_id=unit_id, password_hash=_hasher().hash(password),
                       must_change_password=one_time is not None)
     session.add(account)
-    append_audit(session, actor=actor, action="account.create", comment=f"{login}（{person or unit}）")
+    record(session, actor=actor, action="account.create", detail=f"{login}（{person or unit}）")
     session.commit()
     return account, one_time
 
@@ -110,7 +111,7 @@ def reset_password(session: Session, *, login: str, actor: str) -> str:
     account.must_change_password = True
     account.password_changed_at = utcnow()
     session.add(account)
-    append_audit(session, actor=actor, action="account.reset", comment=login)
+    record(session, actor=actor, action="account.reset", detail=login)
     session.commit()
     return password
 
@@ -120,7 +121,7 @@ def disable_account(session: Session, *, login: str, actor: str) -> Account:
     account = _get(session, login)
     account.disabled = True
     session.add(account)
-    append_audit(session, actor=actor, action="account.disable", comment=login)
+    record(session, actor=actor, action="account.disable", detail=login)
     session.commit()
     return account
 
@@ -138,7 +139,7 @@ def change_password(session: Session, *, account_id: int, old: str, new: str) ->
     account.must_change_password = False
     account.password_changed_at = utcnow()
     session.add(account)
-    append_audit(session, actor=audit_name(account), action="account.password", comment=account.login)
+    record(session, actor=audit_name(account), action="account.password", detail=account.login)
     session.commit()
     return account
 
@@ -188,7 +189,10 @@ def authenticate(session: Session, *, login: str, password: str) -> Account:
     After LOCKOUT_FAILURES failed attempts within LOCKOUT_MINUTES minutes the account is
     locked: every attempt fails, the right password too, until the failures leave the window.
     """
-    login = login.strip()[:64]
+    try:
+        login = clean_text(login, where="登录名 (login)")[:64]
+    except TextRefused:  # no account has such a login, and the audit log never shows one
+        raise LoginRefused("登录名或密码不正确 (wrong login or password)") from None
     account = session.exec(select(Account).where(Account.login == login)).first()
     who = audit_name(account) if account else login
     refused = LoginRefused("登录名或密码不正确 (wrong login or password)")
@@ -203,12 +207,12 @@ def authenticate(session: Session, *, login: str, password: str) -> Account:
     else:
         outcome = "ok"
     session.add(LoginAttempt(login=login, outcome=outcome))
-    append_audit(session, actor=who, action=f"login.{outcome}", comment=login)
+    record(session, actor=who, action=f"login.{outcome}", detail=login)
     if outcome == "failed" and account is not None:
         session.flush()
         if _recent_failures(session, login) == LOCKOUT_FAILURES:
-            append_audit(session, actor=who, action="login.lockout",
-                         comment=f"{login}：{LOCKOUT_MINUTES} 分钟内失败 {LOCKOUT_FAILURES} 次")
+            record(session, actor=who, action="login.lockout",
+                   detail=f"{login}：{LOCKOUT_MINUTES} 分钟内失败 {LOCKOUT_FAILURES} 次")
     session.commit()
     if outcome != "ok":
         raise refused

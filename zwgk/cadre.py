@@ -14,7 +14,7 @@ import xlsxwriter
 from sqlmodel import Session, col, select
 
 from models.assessment import Assessment, SpecialItem, SpecialKind
-from models.audit import append_audit
+from models.audit import record
 from models.cycle import get_cycle
 from models.documents import IssuedDocument
 from models.rectification import RectificationItem, RectificationState
@@ -144,8 +144,8 @@ def export_cadre(session: Session, *, year: int, path: Path, on: date, by: str,
                        rank="" if x.rank is None else str(x.rank), falsification=x.falsification)
               for x in lines])
     if issued_before is None:
-        append_audit(session, actor=by, action="export.cadre", cycle_id=cycle.id,
-                     comment=f"{letter.number} {letter.title}")
+        record(session, actor=by, action="export.cadre", cycle_id=cycle.id,
+               detail=f"{letter.number} {letter.title}")
         session.commit()
     return CadreExport(path=path, letter=letter, lines=lines)
 

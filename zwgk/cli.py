@@ -16,20 +16,23 @@ os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 # Offices are offline: the temporary server's telemetry only fills the terminal with errors.
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+from rich.console import Console
 from rich.table import Table
 from sqlmodel import select
 
-from models.audit import OFFICE_ACTOR, verify_chain
+from models.audit import OFFICE_ACTOR
 from models.catalog import CriterionKind, catalog_specs, resolve_points, sync_catalog
 from models.cycle import Gate, get_cycle, scheme_points
 from models.stages import Stage
 from models.units import Unit, category_labels
-from zwgk import runs
+from zwgk import interrupts, runs
 from zwgk import status as cycle_status
 from zwgk.gates import GATE_LABELS, Decision
 from zwgk.settings import get_settings
 from zwgk.categories import import_catalog
-from zwgk.cli_common import AsJson, Db, Today, console, date_option, err, open_session, print_json, use_database
+from zwgk.cli_common import (AsJson, By, Db, Today, clean_arguments, console, date_option, err, open_session,
+                             print_json, use_database)
+from zwgk.commands import backup as backup_commands
 from zwgk.commands.accounts import accounts_app
 from zwgk.commands.deadlines import calendar_app, rectification_app
 from zwgk.commands.deadlines import sweep as sweep_command
@@ -46,14 +49,18 @@ from zwgk.commands.setup import (
     units_rename,
     units_retire,
 )
-from zwgk.db import get_engine
+from zwgk.db import engines_built, get_engine
 from zwgk.wakeup import wake_ready_runs
-from zwgk.roster import category_words, load_demo, parse_units, upsert_units
+from zwgk.dates import checked_day
+from zwgk.inputs import shown_problems
+from zwgk.roster import import_units, load_demo
+from zwgk.seal import verify_trail
 
 app = typer.Typer(
     help="zwgk：政务公开工作考核 (government openness assessment) — 年度考核全流程。",
     no_args_is_help=True,
     rich_markup_mode=None,
+    result_callback=lambda *_, **__: wake(),
 )
 catalog_app = typer.Typer(help="考核内容明细表（指标目录） / indicator catalogs", no_args_is_help=True)
 units_app = typer.Typer(help="被考核单位 / assessed units", no_args_is_help=True)
@@ -68,16 +75,18 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(accounts_app, name="accounts")
 app.add_typer(calendar_app, name="calendar")
 app.add_typer(documents_app, name="documents")
-app.add_typer(self_check_app, name="self-check", result_callback=lambda *_, **__: wake())
-app.add_typer(scores_app, name="scores", result_callback=lambda *_, **__: wake())
+app.add_typer(self_check_app, name="self-check")
+app.add_typer(scores_app, name="scores")
 app.add_typer(daily_app, name="daily")
 app.add_typer(special_app, name="special")
 app.add_typer(export_app, name="export")
 app.add_typer(group_app, name="group")
 app.add_typer(evaluations_app, name="evaluations")
-app.add_typer(rectification_app, name="rectification", result_callback=lambda *_, **__: wake())
+app.add_typer(rectification_app, name="rectification")
 app.command("sweep", help=sweep_command.__doc__)(sweep_command)
 app.command("check")(check)
+app.command("backup", help=backup_commands.backup.__doc__)(backup_commands.backup)
+app.command("restore", help=backup_commands.restore.__doc__)(backup_commands.restore)
 units_app.command("rename")(units_rename)
 units_app.command("retire")(units_retire)
 
@@ -148,14 +157,15 @@ def catalog_import(
 
 @units_app.command("import")
 def units_import(
-    file: Annotated[Path, typer.Argument(help="CSV 或 .xlsx，表头：单位名称,类别,联系人,联系邮箱,分管领导")],
+    file: Annotated[Path, typer.Argument(help="CSV（UTF-8 或 GBK）或 .xlsx，表头：单位名称,类别,联系人,联系邮箱,分管领导")],
+    by: By,
     db: Db = None,
 ) -> None:
     """导入被考核单位（有错误时整份文件不导入）/ import units; any bad row rejects the file."""
     with open_session(db) as session:
-        units = parse_units(file, category_words(session))
-        added, updated = upsert_units(session, units)
-    console.print(f"{file.name}：新增 {added} 个单位，更新 {updated} 个，共 {len(units)} 行。")
+        done = import_units(session, file, actor=by)
+    encoding = f"（按 {done.encoding} 编码读取）" if done.encoding else ""
+    console.print(f"{file.name}{encoding}：新增 {done.added} 个单位，更新 {done.updated} 个，共 {done.rows} 行。")
 
 
 @units_app.command("list")
@@ -205,7 +215,8 @@ def cycle_start(
     db: Db = None,
 ) -> None:
     """启动年度考核（配置了 Prefect 服务器时通过部署运行，否则在本进程运行）/ start the annual run."""
-    use_database(db)
+    with open_session(db) as session:
+        checked_day(session, today, option="--today", year=year)
     info = runs.start(year, today=today, started_by=by)
     print_run(info)
 
@@ -219,7 +230,7 @@ def cycle_resume(
     """让等待中的年度考核继续（各单位材料已齐或期限已过时）/ let a waiting run carry on."""
     use_database(db)
     with open_session(db) as session:
-        info = runs.resume(session, year, today=today)
+        info = runs.resume(session, year, today=checked_day(session, today, option="--today", year=year))
     print_run(info)
 
 
@@ -242,7 +253,7 @@ def approve(
     with open_session(db) as session:
         info = runs.approve(session, year, Decision(gate=gate, decision=decision, by=by,
                                                     comment=comment, return_to=return_to[to]),
-                            today=today)
+                            today=checked_day(session, today, option="--today", year=year))
     console.print(f"已记录：{by} 对“{GATE_LABELS[gate]}”的决定（{decision}）。")
     print_run(info)
 
@@ -299,40 +310,47 @@ def demo(
 
 
 def wake() -> None:
-    """After a submission: resume the annual run if its wait for units is over."""
+    """After every command: resume an annual run whose wait for units is over (a submission
+    completed it, a due date passed, or an earlier command was interrupted while resuming).
+    Said on stderr, so that --json output stays a JSON document."""
+    if not engines_built():
+        return  # the command did not use a database (catalog show, --help): nothing to create
     with open_session(None) as session:
         for info in wake_ready_runs(session):
-            console.print("各单位材料已齐或期限已过，年度考核继续。")
-            print_run(info)
+            err.print("各单位材料已齐或期限已过，年度考核继续。")
+            print_run(info, err)
 
 
-def print_run(info: runs.RunInfo) -> None:
+def print_run(info: runs.RunInfo, out: Console = console) -> None:
     """Tell the user which run carries the cycle and where it stands."""
-    console.print(f"Prefect 运行 (flow run)：{info.flow_run_id}")
+    out.print(f"Prefect 运行 (flow run)：{info.flow_run_id}")
     if info.link:
-        console.print(f"界面链接 (UI)：{info.link}")
-    console.print(f"状态：{info.outcome}")
+        out.print(f"界面链接 (UI)：{info.link}")
+    out.print(f"状态：{info.outcome}")
 
 
 @audit_app.command("verify")
 def audit_verify(db: Db = None) -> None:
-    """校验审计日志哈希链，被改动或删除时以非零状态退出 / verify the audit hash chain."""
+    """校验审计日志：哈希链、链尾是否被截断、已封存的考核结果是否被改动；有问题时以非零状态退出
+    / verify the audit chain, its anchors and the sealed results."""
     with open_session(db) as session:
-        broken = verify_chain(session)
-    if broken is not None:
-        err.print(f"[red]审计日志第 {broken.id} 条（{broken.at:%Y-%m-%d %H:%M:%S} {broken.actor} "
-                  f"{broken.action}）校验失败：记录被改动或其前一条被删除 "
-                  f"(audit row {broken.id} is broken)[/red]")
+        problem = verify_trail(session)
+    if problem is not None:
+        err.print(problem, style="red", markup=False, highlight=False)
         raise typer.Exit(1)
-    console.print("审计日志完整 (audit chain intact)")
+    console.print("审计日志完整，封存的考核结果与数据一致 (audit trail intact)")
 
 
 def main() -> None:
     """Entry point: run the CLI and turn domain errors into a clear message and exit code 2."""
+    interrupts.install()
     try:
+        sys.argv[1:] = clean_arguments(sys.argv[1:])
         app()
     except (ValueError, LookupError, RuntimeError) as exc:
-        err.print(f"错误 (error): {exc}", markup=False, highlight=False)
+        problems = getattr(exc, "problems", None)
+        lines = shown_problems(problems) if problems else [str(exc)]
+        err.print("错误 (error): " + "\n".join(lines), markup=False, highlight=False)
         sys.exit(2)
     except Exception as exc:
         # httpx is loaded (by Prefect) only when a command talked to a Prefect server.

@@ -1,5 +1,6 @@
 """What every ``zwgk`` command module shares: the --db and --json options, consoles, sessions."""
 
+import getpass
 import json
 import os
 import sys
@@ -13,8 +14,7 @@ from rich.console import Console
 from sqlmodel import Session
 
 from models.cycle import CycleNotFound
-
-from zwgk.clock import office_today
+from models.text import clean_text
 from zwgk.db import get_engine, init_schema
 from zwgk.lookup import IntakeError
 from zwgk.settings import get_settings
@@ -39,9 +39,23 @@ Today = Annotated[date | None, date_option("按此日期办理（默认今天，
 On = Annotated[date | None, date_option("日期（默认今天，北京时间）", "--on")]
 
 
-def day_or_today(value: date | None) -> date:
-    """The date given on the command line, or today in Beijing time."""
-    return value or office_today()
+def operator() -> str:
+    """Who runs this command, for the audit log: ZWGK_ACTOR, else the system login name."""
+    return os.environ.get("ZWGK_ACTOR") or getpass.getuser()
+
+
+By = Annotated[str, typer.Option("--by", default_factory=operator, show_default="ZWGK_ACTOR 或系统登录名",
+                                 help="办理人姓名（记入审计日志）")]
+
+
+def clean_arguments(args: list[str]) -> list[str]:
+    """Every command-line argument normalised (NFC, trimmed); one with an invisible control or
+    direction character is refused (models.text.TextRefused) naming the option it was given to."""
+    cleaned = []
+    for i, arg in enumerate(args):
+        flag = arg.split("=", 1)[0] if arg.startswith("--") else args[i - 1] if i and args[i - 1].startswith("--") else ""
+        cleaned.append(clean_text(arg, where=f"命令行参数 {flag or f'第 {i + 1} 个'}"))
+    return cleaned
 
 
 def use_database(db: str | None) -> None:

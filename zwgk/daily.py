@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from models.assessment import DailyMethod, DailyRecord
+from models.audit import record as audit
 from models.catalog import Criterion, CriterionKind
 from models.cycle import get_cycle, scheme_points
 from models.types import to_points
@@ -68,10 +69,14 @@ def add_daily_record(
                          source_key=key)
     session.add(record)
     try:
-        session.commit()
+        session.flush()
     except IntegrityError:
         session.rollback()
         return session.exec(select(DailyRecord).where(DailyRecord.source_key == key)).one()
+    audit(session, actor=by.strip(), action="daily.add", cycle_id=target.cycle.id,
+          detail={"unit": unit_name, "criterion": criterion.ref, "points": value, "method": how.value,
+                  "finding": finding.strip(), "on": on})
+    session.commit()
     return record
 
 

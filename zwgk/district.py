@@ -5,9 +5,10 @@ from pathlib import Path
 import yaml
 from sqlmodel import Session
 
-from models.audit import append_audit
+from models.audit import record
 from models.district import DEFAULT_PROFILE, DistrictProfile, Organ, OrganKey, Profile
-from zwgk.roster import ImportRejected
+from models.text import TextRefused, clean_text
+from zwgk.inputs import ImportRejected, checked_input
 
 ORGAN_FIELDS = ("name", "mark", "prefix")
 ORGAN_LABELS = {OrganKey.LEADING_GROUP: "领导小组", OrganKey.OFFICE: "领导小组办公室"}
@@ -27,11 +28,10 @@ def district_profile(session: Session) -> Profile:
 def parse_profile(path: Path) -> Profile:
     """Read a district YAML file with exactly the keys ``district``, ``measures`` and
     ``organs.{leading_group,office}.{name,mark,prefix}``; raise ImportRejected listing
-    every missing, unknown or empty key."""
-    if not path.is_file():
-        raise ImportRejected([f"{path}: 文件不存在 (file not found)"])
+    every missing, unknown or empty key. Every value is normalised like any text handed in
+    (models.text.clean_text): one with a control or direction character is refused, naming its key."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+        data = yaml.safe_load(checked_input(path).read_text(encoding="utf-8-sig"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise ImportRejected([f"{path.name}: 不是有效的 UTF-8 YAML 文件 (not valid YAML: {exc})"]) from None
     problems: list[str] = []
@@ -52,7 +52,11 @@ def parse_profile(path: Path) -> Profile:
         if not isinstance(value, str) or not value.strip():
             problems.append(f"{path.name} {where}：应为非空文字 (must be non-empty text)")
             return ""
-        return value.strip()
+        try:
+            return clean_text(value, where=f"{path.name} {where}")
+        except TextRefused as exc:
+            problems.append(str(exc))
+            return ""
 
     top = take(data, ("district", "measures", "organs"), "")
     for key in ("district", "measures"):
@@ -89,6 +93,6 @@ def save_profile(session: Session, profile: Profile, *, actor: str) -> list[str]
     if not changes:
         return []
     session.merge(new)
-    append_audit(session, actor=actor, action="district.import", comment="；".join(changes))
+    record(session, actor=actor, action="district.import", detail="；".join(changes))
     session.commit()
     return changes

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
-from models.audit import append_audit
+from models.audit import record
 from models.cycle import Cycle, get_cycle
 from models.evaluations import EvaluationSource, Measure, OutsideEvaluation
 from models.scheme import SchemeConfig
@@ -100,7 +100,7 @@ def import_evaluations(session: Session, *, year: int, path: Path, source: str, 
                           "不能再导入外部评价结果 (outside results only before the scores go to review)")
     units = {name: unit.id for name, (_, unit) in assessed_units(session, cycle.id).items()}
     try:
-        _, rows = read_rows(path, ALIASES)
+        rows = read_rows(path, ALIASES).rows
     except TableError as exc:
         return ImportReport(problems=[Problem(path.name, str(exc).removeprefix(f"{path.name}: "))])
     problems: list[Problem] = []
@@ -132,8 +132,8 @@ def import_evaluations(session: Session, *, year: int, path: Path, source: str, 
     session.execute(delete(OutsideEvaluation).where(col(OutsideEvaluation.cycle_id) == cycle.id,
                                                     col(OutsideEvaluation.source) == kind))
     session.add_all(results)
-    append_audit(session, actor=by.strip(), action="evaluations.import", cycle_id=cycle.id,
-                 comment=f"{kind.value}：{path.name}，{len(results)} 个单位")
+    record(session, actor=by.strip(), action="evaluations.import", cycle_id=cycle.id,
+           detail={"source": kind.value, "file": path.name, "sha256": digest, "units": len(results)})
     session.commit()
     return ImportReport(stored=[unit for unit, _ in parsed])
 
@@ -163,8 +163,8 @@ def set_weight(session: Session, *, year: int, source: str, weight: Decimal | No
         raise IntakeError("；".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())) from None
     cycle.config = scheme.model_dump(mode="json")
     session.add(cycle)
-    append_audit(session, actor=by.strip(), action="scheme.outside_weight", cycle_id=cycle.id,
-                 comment=scheme.outside_rule())
+    record(session, actor=by.strip(), action="scheme.outside_weight", cycle_id=cycle.id,
+           detail=scheme.outside_rule())
     session.commit()
     return scheme
 

@@ -10,6 +10,7 @@ from models.cycle import Cycle, Gate, GateDecision, transition
 from models.stages import Stage
 from models.units import Member
 from zwgk.permissions import Action, Actor, may
+from zwgk.seal import seal_results
 
 GATE_STAGE: dict[Gate, Stage] = {
     Gate.SCHEME: Stage.DRAFT,
@@ -100,6 +101,8 @@ def decide(session: Session, *, cycle_id: int, decision: Decision) -> GateDecisi
     cycle.waiting_for = ""
     session.add(cycle)
     session.flush()
+    if target is Stage.PUBLISHED:
+        seal_results(session, cycle_id=cycle_id, actor=decision.by)
     verb = "同意" if decision.decision == "approve" else "退回"
     note = f"{GATE_LABELS[Gate(decision.gate)]}：{verb}" + (f"。{decision.comment}" if decision.comment else "")
     transition(session=session, cycle_id=cycle_id, to=target, actor=decision.by, comment=note)

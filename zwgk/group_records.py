@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from models.assessment import GroupMethod
-from models.audit import append_audit
+from models.audit import record
 from models.catalog import Criterion, CriterionKind
 from models.cycle import get_cycle, scheme_points
 from models.documents import IssuedDocument
@@ -150,8 +150,8 @@ def _store(session: Session, *, key: str, year: int, cycle_id: int, unit_id: int
         return session.exec(select(GroupActivity).where(GroupActivity.source_key == key)).one()
     session.add_all(GroupFinding(activity_id=activity.id, criterion_id=c.id, points=v, finding=t)  # type: ignore[arg-type]
                     for c, v, t in checked)
-    append_audit(session, actor="、".join(people), action="group.record", cycle_id=cycle_id,
-                 comment=f"{unit_name} {method.value} {held_on.isoformat()}，发现问题 {len(checked)} 个")
+    record(session, actor="、".join(people), action="group.record", cycle_id=cycle_id,
+           detail=f"{unit_name} {method.value} {held_on.isoformat()}，发现问题 {len(checked)} 个")
     session.commit()
     return activity
 

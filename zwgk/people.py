@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sqlmodel import Session, col, select
 
-from models.audit import append_audit
+from models.audit import record
 from models.units import LEADING_GROUP_ROLES, ROLE_ASSESSOR, ROLE_OFFICE, ROLE_WORDS, Member
 from zwgk.roster import EMAIL, ImportRejected
 from zwgk.tabular import read_rows
@@ -57,7 +57,8 @@ def parse_roles(text: str) -> tuple[str, bool, bool, list[str]]:
 def parse_people(path: Path) -> list[Member]:
     """Read and validate a people file (columns 姓名, 所在单位, 职务, 角色, 手机, 邮箱);
     raise ImportRejected listing every bad row and field."""
-    sheet, rows = read_rows(path, PEOPLE_HEADERS)
+    table = read_rows(path, PEOPLE_HEADERS)
+    sheet, rows = table.sheet, table.rows
     problems: list[str] = []
     people: list[Member] = []
     seen: dict[str, int] = {}
@@ -125,8 +126,8 @@ def import_people(session: Session, people: list[Member], *, actor: str, source:
         report.updated.append(f"{person.name}：{'；'.join(changes)}")
     report.not_in_file = sorted(existing)
     if report.added or report.updated:
-        append_audit(session, actor=actor, action="people.import",
-                     comment=f"{source}：新增 {len(report.added)} 人，更新 {len(report.updated)} 人")
+        record(session, actor=actor, action="people.import",
+               detail=f"{source}：新增 {len(report.added)} 人，更新 {len(report.updated)} 人")
     session.commit()
     return report
 
@@ -143,7 +144,7 @@ def remove_person(session: Session, *, name: str, actor: str) -> Member:
     if member is None:
         raise LookupError(f"人员名单中没有“{name}” (no such person: {name})")
     session.delete(member)
-    append_audit(session, actor=actor, action="people.remove",
-                 comment=f"{name}（{'、'.join(member.roles) or '无角色'}，{member.from_unit}）")
+    record(session, actor=actor, action="people.remove",
+           detail=f"{name}（{'、'.join(member.roles) or '无角色'}，{member.from_unit}）")
     session.commit()
     return member

@@ -27,14 +27,16 @@ from models.units import Unit
 
 
 def start_cycle(
-    *, session: Session, year: int, actor: str, config: SchemeConfig | None = None
+    *, session: Session, year: int, actor: str, config: SchemeConfig | None = None,
+    started_on: date | None = None,
 ) -> Cycle:
     """Create the cycle of ``year`` (stage draft) with one assessment per unit (idempotent).
 
     Every unit in the register at the time of creation and not retired is assessed (article 2:
     the list is fixed in the year's scheme); units added later are not pulled into a running cycle.
     """
-    cycle = create_cycle(session=session, year=year, config=config or SchemeConfig(), actor=actor)
+    cycle = create_cycle(session=session, year=year, config=config or SchemeConfig(), actor=actor,
+                         started_on=started_on)
     have = session.exec(
         select(func.count()).select_from(Assessment).where(Assessment.cycle_id == cycle.id)
     ).one()

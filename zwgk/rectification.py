@@ -13,13 +13,14 @@ from pathlib import Path
 from sqlmodel import Session, col, select
 
 from models.assessment import Assessment
-from models.audit import append_audit
+from models.audit import OFFICE_ACTOR, append_audit
 from models.calendar import load_calendar
 from models.cycle import Cycle, get_cycle
 from models.deadlines import Deadline, DeadlineKind
 from models.rectification import RectificationItem, RectificationState
 from models.units import Member, Unit
 from zwgk.deadlines import find_deadline, mark_met, open_deadlines
+from zwgk.inputs import input_problem
 
 STATE_LABELS: dict[RectificationState, str] = {
     RectificationState.FEEDBACK_ISSUED: "已反馈问题，待报整改方案",
@@ -51,8 +52,9 @@ class RectificationRow:
 
 
 def _sha256(file: Path) -> str:
-    if not file.is_file():
-        raise RectificationRefused(f"找不到文件 {file} (file not found)")
+    why = input_problem(file)
+    if why is not None:
+        raise RectificationRefused(f"{file.name}: {why}")
     return hashlib.sha256(file.read_bytes()).hexdigest()
 
 
@@ -81,7 +83,7 @@ def _meet(session: Session, *, cycle: Cycle, unit: Unit, kind: DeadlineKind, rou
 
 
 def receive_plan(
-    session: Session, *, year: int, unit_name: str, file: Path, on: date
+    session: Session, *, year: int, unit_name: str, file: Path, on: date, by: str = OFFICE_ACTOR
 ) -> RectificationItem:
     """Record a unit's rectification plan (整改方案) received on ``on``; commits.
 
@@ -100,13 +102,15 @@ def receive_plan(
     item.plan_received_on = on
     item.state = RectificationState.PLAN_RECEIVED
     session.add(item)
+    append_audit(session, actor=by, cycle_id=cycle.id, action="rectification.plan",
+                 comment=f"{unit_name}：{file.name} sha256={digest}")
     session.commit()
     _meet(session, cycle=cycle, unit=unit, kind=DeadlineKind.RECTIFICATION_PLAN, round=1, on=on)
     return item
 
 
 def receive_report(
-    session: Session, *, year: int, unit_name: str, file: Path, on: date
+    session: Session, *, year: int, unit_name: str, file: Path, on: date, by: str = OFFICE_ACTOR
 ) -> RectificationItem:
     """Record a unit's completion report (整改报告) received on ``on``; commits.
 
@@ -128,6 +132,8 @@ def receive_report(
     item.report_received_on = on
     item.state = RectificationState.REPORT_RECEIVED
     session.add(item)
+    append_audit(session, actor=by, cycle_id=cycle.id, action="rectification.report",
+                 comment=f"{unit_name}：{file.name} sha256={digest}")
     session.commit()
     _meet(session, cycle=cycle, unit=unit, kind=DeadlineKind.RECTIFICATION_DONE, round=item.round,
           on=on)

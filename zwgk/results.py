@@ -9,6 +9,7 @@ daily record is never counted twice.
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import update
 from sqlmodel import Session, select
@@ -98,12 +99,24 @@ def _points_by_assessment(session: Session, cycle_id: int,
 def compute_results(session: Session, *, cycle_id: int) -> None:
     """Compute and store every assessment's score, grade and rank in its category (commits).
 
+    Idempotent: the same records always give the same values. A unit the group has not scored
+    yet counts as having no deductions; the group-assessment flow computes once all are scored.
+    """
+    values = computed_results(session, cycle_id=cycle_id)
+    if values:
+        # One executemany UPDATE by primary key instead of one statement per unit.
+        session.execute(update(Assessment), [{"id": aid, **v} for aid, v in values.items()])
+    session.commit()
+
+
+def computed_results(session: Session, *, cycle_id: int) -> dict[int, dict[str, Any]]:
+    """Every assessment's score, grade and rank as the records give them, by assessment id
+    (nothing stored).
+
     Score: regular criteria less the group's deductions, plus the bonus up to the bonus
     criterion's points, less the special deductions, blended with the outside evaluations the
     scheme weights (models.scoring); 0 and 不合格 when the unit falsified
     (article 14) or has a zero item. Ranks are per category, ties share a rank (1, 2, 2, 4).
-    Idempotent: the same records always give the same values. A unit the group has not scored
-    yet counts as having no deductions; the group-assessment flow computes once all are scored.
     """
     cycle = session.get(Cycle, cycle_id)
     if cycle is None:
@@ -126,7 +139,7 @@ def compute_results(session: Session, *, cycle_id: int) -> None:
         if source in weights:
             outside[unit_id].append((value, weights[source]))
 
-    values: dict[int, dict[str, object]] = {}
+    values: dict[int, dict[str, Any]] = {}
     by_category: dict[str, dict[int, Decimal]] = defaultdict(dict)
     for aid, unit_id, falsified, category in session.exec(
         select(Assessment.id, Assessment.unit_id, Assessment.falsified, Unit.category)
@@ -146,15 +159,12 @@ def compute_results(session: Session, *, cycle_id: int) -> None:
             zeroed=zeroed,
             outside=outside[unit_id],
         ))
-        values[aid] = {"id": aid, "score": score, "grade": grade_for(score, bands, zeroed)}
+        values[aid] = {"score": score, "grade": grade_for(score, bands, zeroed)}
         by_category[category][aid] = score
     for scores in by_category.values():
         for aid, rank in competition_ranks(scores).items():
             values[aid]["rank"] = rank
-    if values:
-        # One executemany UPDATE by primary key instead of one statement per unit.
-        session.execute(update(Assessment), list(values.values()))
-    session.commit()
+    return values
 
 
 def results_table(session: Session, *, cycle_id: int) -> list[ResultRow]:

@@ -1,18 +1,22 @@
 """Assessed units and people: importing them from a file and loading the demo district."""
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 from sqlmodel import Session, col, select
 
 from models.assessment import Assessment
-from models.audit import OFFICE_ACTOR, append_audit
+from models.audit import OFFICE_ACTOR, record
 from models.catalog import DATA_DIR
 from models.cycle import Cycle
 from models.stages import STAGE_LABELS, Stage
+from models.text import clean_text
 from models.units import Category, Member, Unit, list_categories
+from zwgk.inputs import ImportRejected
 from zwgk.tabular import read_rows
+from zwgk.workbooks import file_sha256
 
 UNIT_HEADERS = {
     "name": "name", "单位名称": "name", "单位": "name",
@@ -29,12 +33,14 @@ CATEGORY_WORDS = {
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
-class ImportRejected(ValueError):
-    """A file refused whole; ``problems`` lists every problem found."""
+@dataclass(frozen=True)
+class UnitsImported:
+    """What a units import did, for the message: counts and the CSV's encoding."""
 
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("\n".join(problems))
-        self.problems = problems
+    added: int
+    updated: int
+    rows: int
+    encoding: str | None
 
 
 def category_words(session: Session) -> dict[str, str]:
@@ -46,11 +52,26 @@ def category_words(session: Session) -> dict[str, str]:
     return words
 
 
-def parse_units(path: Path, words: dict[str, str] = CATEGORY_WORDS) -> list[Unit]:
+def import_units(session: Session, path: Path, *, actor: str) -> UnitsImported:
+    """Import a units file (all or nothing) and record it, with the file's SHA-256, in the audit log."""
+    units, encoding = parse_units(path, category_words(session))
+    added, updated = upsert_units(session, units, commit=False)
+    if added or updated:
+        record(session, actor=actor, action="units.import",
+               detail={"file": path.name, "sha256": file_sha256(path), "added": added, "updated": updated,
+                       "units": [u.name for u in units]})
+    session.commit()
+    return UnitsImported(added=added, updated=updated, rows=len(units), encoding=encoding)
+
+
+def parse_units(path: Path, words: dict[str, str] = CATEGORY_WORDS) -> tuple[list[Unit], str | None]:
     """Read and validate a units file; raise ImportRejected listing every bad row and field.
 
-    ``words`` maps what the 类别 column may say to a category key (see category_words)."""
-    sheet, rows = read_rows(path, UNIT_HEADERS)
+    ``words`` maps what the 类别 column may say to a category key (see category_words).
+    Returns the units and, for a CSV, the encoding it was read in.
+    """
+    table = read_rows(path, UNIT_HEADERS)
+    sheet, rows = table.sheet, table.rows
     problems: list[str] = []
     units: list[Unit] = []
     seen: dict[str, int] = {}
@@ -78,12 +99,12 @@ def parse_units(path: Path, words: dict[str, str] = CATEGORY_WORDS) -> list[Unit
         problems.append(f"{path.name}: 没有数据行 (no data rows)")
     if problems:
         raise ImportRejected(problems)
-    return units
+    return units, table.encoding
 
 
 def upsert_units(session: Session, units: list[Unit], *, is_demo: bool = False,
-                 actor: str = OFFICE_ACTOR) -> tuple[int, int]:
-    """Insert new units and update existing ones by name (idempotent; commits).
+                 commit: bool = True) -> tuple[int, int]:
+    """Insert new units and update existing ones by name (idempotent; commits unless told not to).
 
     A unit's category cannot change while it is assessed by a running cycle (ranks are kept
     per category): the whole import is refused, naming the units and the cycle.
@@ -110,10 +131,8 @@ def upsert_units(session: Session, units: list[Unit], *, is_demo: bool = False,
                 setattr(row, f, getattr(unit, f))
             session.add(row)
             updated += 1
-    if added or updated:
-        append_audit(session, actor=actor, action="units.import",
-                     comment=f"新增 {added} 个单位，更新 {updated} 个")
-    session.commit()
+    if commit:
+        session.commit()
     return added, updated
 
 
@@ -134,8 +153,10 @@ def get_unit(session: Session, name: str) -> Unit:
 
 
 def rename_unit(session: Session, *, old: str, new: str, actor: str) -> Unit:
-    """Correct a unit's name (audited; commits). Documents already issued keep the old name."""
+    """Correct a unit's name (audited; commits). Documents already issued keep the old name.
+    The new name passes the same text check as an imported one (models.text.clean_text)."""
     unit = get_unit(session, old)
+    new = clean_text(new, where="新单位名称 (new name)")
     if not new:
         raise ValueError("新单位名称不能为空 (the new name is empty)")
     if new != old and session.exec(select(Unit.id).where(Unit.name == new)).first() is not None:
@@ -144,7 +165,7 @@ def rename_unit(session: Session, *, old: str, new: str, actor: str) -> Unit:
         return unit
     unit.name = new
     session.add(unit)
-    append_audit(session, actor=actor, action="units.rename", comment=f"{old} → {new}")
+    record(session, actor=actor, action="units.rename", detail={"from": old, "to": new})
     session.commit()
     return unit
 
@@ -159,7 +180,7 @@ def retire_unit(session: Session, *, name: str, actor: str) -> tuple[Unit, Cycle
     if not unit.retired:
         unit.retired = True
         session.add(unit)
-        append_audit(session, actor=actor, action="units.retire", comment=name)
+        record(session, actor=actor, action="units.retire", detail={"unit": name})
         session.commit()
     return unit, running
 
@@ -167,10 +188,16 @@ def retire_unit(session: Session, *, name: str, actor: str) -> tuple[Unit, Cycle
 def load_demo(session: Session) -> tuple[int, int]:
     """Load the fictional demo district (units and people; idempotent). Returns the counts."""
     data = yaml.safe_load((DATA_DIR / "demo_district.yaml").read_text("utf-8"))
-    upsert_units(session, [Unit.model_validate(u) for u in data["units"]], is_demo=True)
+    changed = sum(upsert_units(session, [Unit.model_validate(u) for u in data["units"]], is_demo=True,
+                               commit=False))
     known = {m.name for m in session.exec(select(Member)).all()}
     for raw in data["members"]:
         if raw["name"] not in known:
             session.add(Member.model_validate({**raw, "is_demo": True}))
+            changed += 1
+    if changed:
+        session.flush()
+        record(session, actor=OFFICE_ACTOR, action="demo.load",
+               detail={"units": len(data["units"]), "members": len(data["members"])})
     session.commit()
     return len(data["units"]), len(data["members"])

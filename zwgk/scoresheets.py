@@ -23,6 +23,7 @@ from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
 from models.assessment import SELF_CHECK_LABELS, Assessment, DailyRecord, Deduction, GroupMethod, SelfScore
+from models.audit import record
 from models.cycle import Cycle
 from models.scoring import ZERO
 from models.units import Unit, category_labels
@@ -49,6 +50,7 @@ from zwgk.workbooks import (
     cell_text,
     criteria_checksum,
     new_workbook,
+    file_sha256,
     open_workbook,
     parse_points,
     printed_problems,
@@ -124,14 +126,14 @@ def write_score_workbook(session: Session, *, cycle_id: int, path: Path) -> Path
     ):
         own[aid][ref_of.get(cid, "")] = points
     daily: dict[int, list[_Prefill]] = defaultdict(list)
-    for record in session.exec(
+    for found_daily in session.exec(
         select(DailyRecord).where(DailyRecord.year == cycle.year).order_by(DailyRecord.found_on, DailyRecord.id)  # type: ignore[arg-type]
     ):
-        assert record.id is not None
-        daily[record.unit_id].append(_Prefill(
-            id=record.id, ref=ref_of.get(record.criterion_id) if record.criterion_id else None,
-            points=record.points,
-            note=f"日常考核（{record.method.value}，{record.found_on.isoformat()}）：{record.finding}"))
+        assert found_daily.id is not None
+        daily[found_daily.unit_id].append(_Prefill(
+            id=found_daily.id, ref=ref_of.get(found_daily.criterion_id) if found_daily.criterion_id else None,
+            points=found_daily.points,
+            note=f"日常考核（{found_daily.method.value}，{found_daily.found_on.isoformat()}）：{found_daily.finding}"))
     for found in proposed_deductions(session, cycle_id):
         daily[found.unit_id].append(_Prefill(id=None, ref=found.ref, points=found.points, note=found.reason,
                                              method=found.method))
@@ -182,9 +184,9 @@ def _unit_sheet(sheet: Worksheet, year: int, assessment: Assessment, unit: Unit,
     sheet.merge_range(extra - 1, 0, extra - 1, last, EXTRA_TITLE, styles[BOLD])
     write_styled(sheet, extra, HEADERS, header)
     listed = [d for d in daily if d.ref is not None]
-    for seq, record in enumerate(listed, start=1):
-        write_styled(sheet, extra + seq, [seq, record.ref, None, None, None, None, record.points, record.note,
-                                          record.method.value, record.id], row_styles)
+    for seq, line in enumerate(listed, start=1):
+        write_styled(sheet, extra + seq, [seq, line.ref, None, None, None, None, line.points, line.note,
+                                          line.method.value, line.id], row_styles)
     last_row = extra + len(listed) + SPARE_LINES  # 0-based row of the last spare line
     for row in range(extra + len(listed) + 1, last_row + 1):
         write_styled(sheet, row, [], row_styles)
@@ -215,7 +217,7 @@ def import_score_workbook(session: Session, *, cycle_id: int, path: Path, by: st
     sheets, problems = _read_workbook(session, cycle, path)
     if problems:
         return ImportReport(problems=problems)
-    return _store(session, sheets, by)
+    return _store(session, sheets, by, cycle_id, path)
 
 
 def _read_workbook(session: Session, cycle: Cycle, path: Path) -> tuple[list[_Sheet], list[Problem]]:
@@ -340,7 +342,7 @@ def _deduction(problem: Callable[..., Problem], line: CriterionLine, values: tup
     return (line.id, points, reason, GroupMethod(method), record), []
 
 
-def _store(session: Session, sheets: list[_Sheet], by: str) -> ImportReport:
+def _store(session: Session, sheets: list[_Sheet], by: str, cycle_id: int, path: Path) -> ImportReport:
     report = ImportReport()
     ids = [s.assessment_id for s in sheets]
     # Row locks (PostgreSQL) queue a concurrent import of the same units behind this one.
@@ -362,5 +364,8 @@ def _store(session: Session, sheets: list[_Sheet], by: str) -> ImportReport:
             session.execute(insert(Deduction), rows)
     if ids:
         session.execute(update(Assessment).where(Assessment.id.in_(ids)).values(scored=True))  # type: ignore[union-attr]
+    if changed:  # the same workbook again changes nothing, and is not an action to audit
+        record(session, actor=by, action="scores.import", cycle_id=cycle_id,
+               detail={"file": path.name, "sha256": file_sha256(path), "changed": report.stored})
     session.commit()
     return report

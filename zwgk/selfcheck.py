@@ -18,12 +18,14 @@ from sqlmodel import Session, select
 from xlsxwriter import Workbook
 
 from models.assessment import Assessment, SelfCheckStatus, SelfScore
+from models.audit import OFFICE_ACTOR, record
 from models.cycle import get_cycle
 from models.deadlines import Deadline, DeadlineKind, DeadlineState
 from models.scoring import ZERO
 from models.units import Unit, category_labels
 from zwgk.district import district_profile
 from zwgk.documents.filenames import join_name
+from zwgk.inputs import other_unit_named
 from zwgk.lookup import assessed_units
 from zwgk.workbooks import (
     BOLD,
@@ -171,7 +173,7 @@ STAGE_EVERY = 100
 
 
 def import_self_checks(session: Session, *, year: int, files: list[Path], received_on: date,
-                       only_unit: str | None = None) -> ImportReport:
+                       only_unit: str | None = None, by: str = OFFICE_ACTOR) -> ImportReport:
     """Read filled self-check forms and store them, all or nothing.
 
     Every file is checked; if any has a problem, nothing is written and the report lists every
@@ -185,6 +187,8 @@ def import_self_checks(session: Session, *, year: int, files: list[Path], receiv
     end only when no file had a problem (rolled back otherwise).
 
     With ``only_unit`` (a unit sending its own form) a form of any other unit is a problem.
+    A file whose name names another unit than the one its form belongs to is imported as the
+    form's unit and flagged in ``warnings``; the import is audited as done ``by``.
     """
     cycle = get_cycle(session, year)
     assert cycle.id is not None
@@ -197,6 +201,8 @@ def import_self_checks(session: Session, *, year: int, files: list[Path], receiv
     problems: list[Problem] = []
     report = ImportReport()
     pending: list[_Form] = []
+    stored_files: dict[str, str] = {}  # file → SHA-256 of every form that changed something
+    warnings: list[str] = []
     try:
         for path in files:
             form, found = _read_form(path, context)
@@ -208,19 +214,26 @@ def import_self_checks(session: Session, *, year: int, files: list[Path], receiv
                 seen[form.unit] = (form.file, form.sha256)
                 if not problems:
                     pending.append(form)  # once a file is refused nothing is written: only check the rest
+                if (named := other_unit_named(form.file, form.unit, context.units)) is not None:
+                    warnings.append(f"{form.file}：文件名是“{named}”，内容是“{form.unit}”的自查评分表，已按“{form.unit}”导入；"
+                                    f"请核对“{named}”是否已报送 (file named after another unit)")
             elif other[1] != form.sha256:
                 problems.append(Problem(form.file, f"与 {other[0]} 都是“{form.unit}”的自查评分表且内容不同，请只导入其中一份"))
             if len(pending) >= STAGE_EVERY:
-                _stage(session, cycle.id, pending, received_on, report)
+                stored_files |= _stage(session, cycle.id, pending, received_on, report)
                 pending = []
         if problems:
             session.rollback()
             return ImportReport(problems=problems)
-        _stage(session, cycle.id, pending, received_on, report)
+        stored_files |= _stage(session, cycle.id, pending, received_on, report)
+        if stored_files:  # the same forms again change nothing, and are not an action to audit
+            record(session, actor=by, action="self_check.import", cycle_id=cycle.id,
+                   detail={"files": stored_files, "units": report.stored, "received_on": received_on})
         session.commit()
     except BaseException:
         session.rollback()
         raise
+    report.warnings = warnings
     return report
 
 
@@ -317,11 +330,12 @@ def _check_line(line: CriterionLine, values: tuple[object, ...], number: int,
     return points, found
 
 
-def _stage(session: Session, cycle_id: int, forms: list[_Form], received_on: date, report: ImportReport) -> None:
+def _stage(session: Session, cycle_id: int, forms: list[_Form], received_on: date,
+           report: ImportReport) -> dict[str, str]:
     """Write ``forms`` (units not staged before in this transaction) and add them to ``report``;
-    the caller commits."""
+    the caller commits. Returns the file name and SHA-256 of each form that changed something."""
     if not forms:
-        return
+        return {}
     ids = [f.assessment_id for f in forms]
     current = {a.id: a for a in session.exec(
         select(Assessment).where(Assessment.id.in_(ids))  # type: ignore[union-attr]
@@ -332,7 +346,7 @@ def _stage(session: Session, cycle_id: int, forms: list[_Form], received_on: dat
     changed_ids = {f.assessment_id for f in changed}
     report.unchanged += [f.unit for f in forms if f.assessment_id not in changed_ids]
     if not changed:
-        return
+        return {}
     unit_of = {f.assessment_id: current[f.assessment_id].unit_id for f in changed}
     deadlines = {d.unit_id: d for d in session.exec(
         select(Deadline).where(Deadline.cycle_id == cycle_id, Deadline.kind == DeadlineKind.SELF_CHECK,
@@ -361,3 +375,4 @@ def _stage(session: Session, cycle_id: int, forms: list[_Form], received_on: dat
     session.execute(update(Assessment), updates)
     if met:
         session.execute(update(Deadline), met)
+    return {f.file: f.sha256 for f in changed}

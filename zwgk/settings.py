@@ -47,6 +47,14 @@ class Settings(BaseSettings):
         """The office's group robot, when one is configured."""
         return Robot(url=self.webhook_url, kind=self.webhook_kind, secret=self.webhook_secret) \
             if self.webhook_url else None
+    # Limits on what users hand in: a careless or hostile file is refused before it is read.
+    max_input_bytes: int = Field(default=20 * 1024 * 1024, ge=1, description="导入文件大小上限（字节）")
+    max_expanded_bytes: int = Field(default=256 * 1024 * 1024, ge=1,
+                                    description=".xlsx 解压后的总大小上限（字节），防压缩炸弹")
+    max_sheet_cells: int = Field(default=2_000_000, ge=1, description=".xlsx 每个工作表的单元格范围上限（行×列）")
+    max_table_rows: int = Field(default=20_000, ge=1, description="CSV/表格导入的数据行上限")
+    problems_shown: int = Field(default=50, ge=1, description="导入被拒时列出的问题条数，其余只计数")
+    future_days: int = Field(default=3, ge=0, description="--today/--on 最多可比今天晚几天")
 
 
 @lru_cache(maxsize=1)

@@ -13,6 +13,7 @@ from sqlalchemy import update
 from sqlmodel import Session, select
 
 from models.assessment import Assessment, SpecialItem, SpecialKind
+from models.audit import record
 from models.catalog import Criterion, CriterionKind
 from models.cycle import scheme_points
 from models.documents import IssuedDocument
@@ -20,6 +21,7 @@ from models.scoring import FAIL_GRADE, ZERO
 from models.types import to_points
 from zwgk.documents.paperwork import issue_criticism
 from zwgk.lookup import IntakeError, assessed_unit, criterion_for
+from zwgk.seal import reseal_if_sealed
 
 KIND_LABELS = {
     SpecialKind.SPECIAL_DEDUCTION: "特别减分",
@@ -79,6 +81,11 @@ def add_special_item(
         session.execute(update(Assessment).where(Assessment.id == target.assessment.id)  # type: ignore[arg-type]
                         .values(score=ZERO, grade=FAIL_GRADE,
                                 falsified=target.assessment.falsified or kind is SpecialKind.FALSIFICATION))
+    session.flush()
+    record(session, actor=by.strip(), action=f"special.{kind.value}", cycle_id=target.cycle.id,
+           detail={"unit": unit_name, "criterion": criterion.ref, "points": value, "reason": reason.strip(),
+                   "evidence": evidence.strip()})
+    reseal_if_sealed(session, cycle_id=target.cycle.id, actor=by.strip())  # type: ignore[arg-type]
     session.commit()
     return item
 

@@ -56,7 +56,7 @@ def submit_self_check(session: Session, *, year: int, unit_id: int, source: Bina
     upload = store_upload(session, source=source, original_name=original_name, kind=UploadKind.SELF_CHECK_FORM,
                           cycle_id=target.cycle.id, unit_id=unit_id, uploaded_by=by)  # type: ignore[arg-type]
     report = _import(session, upload, SELF_CHECK_NAME, lambda path: selfcheck.import_self_checks(
-        session, year=year, files=[path], received_on=received_on, only_unit=target.unit.name))
+        session, year=year, files=[path], received_on=received_on, only_unit=target.unit.name, by=by))
     return upload, report
 
 

@@ -28,6 +28,7 @@ from sqlalchemy import ColumnElement, and_, exists, or_, true, update
 from sqlmodel import Session, col, select
 
 from models.assessment import DailyMethod, DailyRecord
+from models.audit import OFFICE_ACTOR, anchor_head, record
 from models.calendar import WorkCalendar, load_calendar
 from models.cycle import Cycle
 from models.district import Profile
@@ -130,6 +131,7 @@ class SweepReport(BaseModel):
         default_factory=list, description="错过的提醒（已被更新的提醒取代，不再补发）")
     due_cycles: list[int] = Field(default_factory=list, description="自查期限已届满的年度考核")
     office_notified: bool = False
+    audit_head: str = Field(default="", description="审计日志链头（条号:哈希前缀），供核对日志未被截断")
 
 
 @dataclass(frozen=True)
@@ -159,15 +161,19 @@ def _kind_filter(kinds: Collection[DeadlineKind] | None) -> ColumnElement[bool]:
 def mark_overdue(
     session: Session, *, today: date, kinds: Collection[DeadlineKind] | None = None
 ) -> int:
-    """Set open deadlines whose due date has passed to overdue (one statement); commits."""
+    """Set open deadlines whose due date has passed to overdue (one statement), audited in the
+    same transaction; commits."""
     result = session.execute(
         update(Deadline)
         .where(col(Deadline.state) == DeadlineState.OPEN, col(Deadline.due_on) < today,
                _kind_filter(kinds))
         .values(state=DeadlineState.OVERDUE)
     )
+    marked = int(result.rowcount)  # type: ignore[attr-defined]
+    if marked:
+        record(session, actor=OFFICE_ACTOR, action="deadlines.overdue", detail={"today": today, "marked": marked})
     session.commit()
-    return int(result.rowcount)  # type: ignore[attr-defined]
+    return marked
 
 
 def due_cycles(session: Session, *, today: date) -> list[int]:
@@ -327,7 +333,7 @@ def run_sweep(
         report.marked_overdue = mark_overdue(session, today=today, kinds=kinds)
     report.due_cycles = due_cycles(session, today=today)
     if not report.workday:
-        return report
+        return _close(session, report)
 
     judged = _to_judge(today, kinds)
     items = _load_open(session, calendar, judged)
@@ -397,6 +403,19 @@ def run_sweep(
     if report.escalated or report.to_call or report.failed:
         report.office_notified = _notify_office(report, mailer)
         chat.post_office(office_summary(report))
+    return _close(session, report)
+
+
+def _close(session: Session, report: SweepReport) -> SweepReport:
+    """Keep the chain's head in the sweep's summary and in the anchors (a cut in the log's tail
+    then shows); nothing for a dry run. What the sweep changed was audited as it was done:
+    deadlines marked overdue, and each notice as a document issued."""
+    if report.dry_run:
+        return report
+    anchor = anchor_head(session, source="sweep")
+    session.commit()
+    if anchor is not None:
+        report.audit_head = f"{anchor.audit_id}:{anchor.hash[:16]}"
     return report
 
 
@@ -510,6 +529,8 @@ def office_summary(report: SweepReport) -> str:
         lines.append(f"\n工作群通知{will}发送：{len(chatted)} 件。")
     if report.due_cycles:
         lines.append(f"\n自查期限已届满的年度考核（编号）：{'、'.join(map(str, report.due_cycles))}")
+    if report.audit_head:
+        lines.append(f"审计日志链头：{report.audit_head}")
     return "\n".join(lines) + "\n"
 
 

@@ -13,7 +13,8 @@ from typing import BinaryIO
 
 from sqlmodel import Session, col, select
 
-from models.audit import append_audit
+from models.audit import record
+from models.text import TextRefused, clean_text
 from models.uploads import UPLOAD_LABELS, Upload, UploadKind
 from zwgk.settings import get_settings
 
@@ -74,10 +75,23 @@ def sniff(path: Path) -> str | None:
     return None
 
 
+def shown_name(original_name: str) -> str:
+    """The name a browser sent with a file, for display only (the file is kept under its
+    SHA-256): its last path part, normalised; UploadRefused when it holds a control or
+    direction character (a right-to-left override makes evil[U+202E]gpj.exe read as evilexe.jpg)."""
+    last = original_name.replace("\\", "/").rsplit("/", 1)[-1]
+    try:
+        return clean_text(last[:200], where="文件名 (file name)")
+    except TextRefused as exc:
+        raise UploadRefused(str(exc)) from None
+
+
 def store_upload(session: Session, *, source: BinaryIO, original_name: str, kind: UploadKind, cycle_id: int,
                  uploaded_by: str, unit_id: int | None = None, criterion_id: int | None = None) -> Upload:
     """Keep the file read from ``source`` and record it (audited; commits); UploadRefused, with
-    nothing kept, when it is larger than the limit or not of a type ``kind`` takes."""
+    nothing kept, when it is larger than the limit or not of a type ``kind`` takes, or when its
+    name holds an invisible control or direction character (a name is only ever shown)."""
+    original_name = shown_name(original_name)
     root = get_settings().out_dir / "uploads"
     incoming = root / ".incoming"
     incoming.mkdir(parents=True, exist_ok=True)
@@ -108,11 +122,11 @@ def store_upload(session: Session, *, source: BinaryIO, original_name: str, kind
     finally:
         temp.unlink(missing_ok=True)
     upload = Upload(kind=kind, cycle_id=cycle_id, unit_id=unit_id, criterion_id=criterion_id,
-                    original_name=original_name[:200], file_type=file_type, size=size, sha256=sha,
+                    original_name=original_name, file_type=file_type, size=size, sha256=sha,
                     path=relative.as_posix(), uploaded_by=uploaded_by)
     session.add(upload)
-    append_audit(session, actor=uploaded_by, action=f"upload.{kind.value}", cycle_id=cycle_id,
-                 comment=f"{original_name[:200]}（{size} 字节，SHA-256 {sha[:12]}…）")
+    record(session, actor=uploaded_by, action=f"upload.{kind.value}", cycle_id=cycle_id,
+           detail={"file": original_name, "bytes": size, "sha256": sha})
     session.commit()
     return upload
 

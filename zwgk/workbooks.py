@@ -21,6 +21,8 @@ from models.catalog import Criterion, CriterionKind
 from models.cycle import scheme_points
 from models.types import ONE_PLACE
 from models.units import list_categories
+from zwgk.inputs import input_problem
+from zwgk.xlsx_safety import spreadsheet_problem
 
 ID_SHEET = "_zwgk"
 SELF_CHECK_KIND = "self-check-form"
@@ -88,6 +90,7 @@ class ImportReport:
     unchanged: list[str] = field(default_factory=list)
     late: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # imported, but worth a second look
 
     @property
     def ok(self) -> bool:
@@ -100,6 +103,7 @@ class ImportReport:
             "stored": self.stored,
             "unchanged": self.unchanged,
             "late": self.late,
+            "warnings": self.warnings,
             "problems": [
                 {"file": p.file, "sheet": p.sheet, "row": p.row, "column": p.column,
                  "message": p.message, "text": str(p)}
@@ -214,12 +218,11 @@ NOT_XLSX = "不是有效的 .xlsx 文件，请用 Excel/WPS 另存为 .xlsx 后�
 
 def open_workbook(path: Path) -> tuple[CalamineWorkbook | None, Problem | None]:
     """Open an .xlsx for import (python-calamine: values only, sheets read on demand), or say in
-    Chinese why it cannot be opened."""
+    Chinese why it cannot be opened: missing, too large, or refused by zwgk.xlsx_safety."""
     name = path.name
-    if not path.is_file():
-        return None, Problem(name, "文件不存在 (file not found)")
-    if path.stat().st_size == 0:
-        return None, Problem(name, "文件为空 (empty file)")
+    why = input_problem(path) or spreadsheet_problem(path)
+    if why is not None:
+        return None, Problem(name, why)
     try:
         return CalamineWorkbook.from_path(str(path)), None
     except (CalamineError, OSError, ValueError):

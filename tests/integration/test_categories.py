@@ -84,7 +84,7 @@ def _enterprise_cycle(tmp_path: Path, session: Session) -> Cycle:
     units = tmp_path / "units.csv"
     units.write_text(f"单位名称,类别\n区供水公司,{LABEL}\n区公交公司,enterprise\n区人民医院,enterprise\n",
                      encoding="utf-8")
-    upsert_units(session, parse_units(units, category_words(session)))
+    upsert_units(session, parse_units(units, category_words(session))[0])
     # The year's scheme moves a point between two of the imported criteria (article 8).
     cycle = start_cycle(session=session, year=2025, actor="测试",
                         config=SchemeConfig(points={"ENTERPRISE-001": "11", "ENTERPRISE-002": "9"}))

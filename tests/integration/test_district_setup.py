@@ -117,6 +117,8 @@ def test_district_profile_is_imported_shown_and_defaults_say_so(tmp_path: Path, 
      ["measures：应为非空文字", "colour：不认识的键", "organs.leading_group.prefix", "organs.office.seal：不认识的键"]),
     ("- just\n- a list\n", ["应为键值表"]),
     ("district: [unclosed\n", ["不是有效的 UTF-8 YAML"]),
+    ('district: "云溪\\u202e区"\nmeasures: 办法\norganms: {}\n',
+     ["d.yaml district：第 3 个字符是不可见的控制或方向字符 U+202E", "organms：不认识的键"]),
 ])
 def test_bad_district_files_are_refused_naming_the_key(tmp_path: Path, session: Session, db_url: str,
                                                        text: str, complaints: list[str]) -> None:
@@ -150,7 +152,7 @@ def test_category_cannot_change_under_a_running_cycle(tmp_path: Path, session: S
     start_cycle(session=session, year=2025, actor="测试")
     path = write(tmp_path, "units.csv", "单位名称,类别\n青岚镇（演示）,部门\n")
     with pytest.raises(ImportRejected, match="正在参加 2025 年度考核"):
-        upsert_units(session, parse_units(path))
+        upsert_units(session, parse_units(path)[0])
     session.expire_all()
     unit = session.exec(select(Unit).where(Unit.name == "青岚镇（演示）")).one()
     assert unit.category == Category.TOWNSHIP

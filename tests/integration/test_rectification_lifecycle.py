@@ -116,7 +116,7 @@ def test_refusals_name_the_problem(session: Session, items: int, tmp_path: Path)
         receive_plan(session, year=2025, unit_name="青岚镇（演示）", file=report, on=FEEDBACK)
     with pytest.raises(RectificationRefused, match="没有名为"):
         receive_plan(session, year=2025, unit_name="不存在的局", file=report, on=FEEDBACK)
-    with pytest.raises(RectificationRefused, match="找不到文件"):
+    with pytest.raises(RectificationRefused, match="missing.docx: 文件不存在"):
         receive_plan(session, year=2025, unit_name=OTHER, file=tmp_path / "missing.docx", on=FEEDBACK)
 
     receive_plan(session, year=2025, unit_name=OTHER, file=file(tmp_path, "方案.docx", "x"), on=FEEDBACK)

@@ -21,8 +21,8 @@ def write(tmp_path: Path, name: str, body: str) -> Path:
 
 def test_csv_loads_and_reimport_is_idempotent(tmp_path: Path, session: Session) -> None:
     path = write(tmp_path, "units.csv", "青岚镇,乡镇,赵一,a@example.org,钱二\n区教育局,部门,孙三,,李四\n")
-    assert upsert_units(session, parse_units(path)) == (2, 0)
-    assert upsert_units(session, parse_units(path)) == (0, 0)
+    assert upsert_units(session, parse_units(path)[0]) == (2, 0)
+    assert upsert_units(session, parse_units(path)[0]) == (0, 0)
     units = session.exec(select(Unit).order_by(Unit.id)).all()
     assert [(u.name, u.category) for u in units] == [
         ("青岚镇", Category.TOWNSHIP), ("区教育局", Category.DEPARTMENT)]
@@ -35,7 +35,7 @@ def test_xlsx_with_english_headers(tmp_path: Path) -> None:
     ws.append(["云雾镇", "township", "周五", "z@example.org", "吴六"])
     path = tmp_path / "units.xlsx"
     wb.save(path)
-    assert [u.name for u in parse_units(path)] == ["云雾镇"]
+    assert [u.name for u in parse_units(path)[0]] == ["云雾镇"]
 
 
 @pytest.mark.parametrize(

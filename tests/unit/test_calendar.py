@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlmodel import Session, SQLModel, create_engine, select
 
+from models.audit import AuditEntry
 from models.calendar import (
     PACKAGE_YEARS,
     CalendarDay,
@@ -356,10 +357,22 @@ def test_parse_reports_every_problem_at_once(tmp_path: Path) -> None:
     assert isinstance(info.value, ValueError)
 
 
-def test_parse_rejects_non_utf8(tmp_path: Path) -> None:
+def test_parse_reads_gbk_as_excel_saves_it_on_chinese_windows(tmp_path: Path) -> None:
     path = tmp_path / "holidays.csv"
     path.write_bytes("date,type,name\n2027-10-01,休,国庆节\n".encode("gbk"))
-    assert "UTF-8" in _problems(path)
+    assert [(r.day, r.name) for r in parse_calendar_csv(path)] == [(d("2027-10-01"), "国庆节")]
+
+
+def test_parse_rejects_bytes_of_no_known_encoding(tmp_path: Path) -> None:
+    path = tmp_path / "holidays.csv"
+    path.write_bytes(b"date,type,name\n2027-10-01,\xff\x80,x\n")
+    assert "GB18030" in _problems(path)
+
+
+def test_parse_refuses_a_bidi_override_naming_row_and_column(tmp_path: Path) -> None:
+    path = tmp_path / "holidays.csv"
+    path.write_text("date,type,name\n2027-10-01,休,国庆\u202e节\n", encoding="utf-8")
+    assert "holidays.csv 第 2 行 name 列" in _problems(path)
 
 
 # --- import into the database -------------------------------------------------------
@@ -367,7 +380,7 @@ def test_parse_rejects_non_utf8(tmp_path: Path) -> None:
 
 def _memory_engine():  # type: ignore[no-untyped-def]
     engine = create_engine("sqlite://")
-    SQLModel.metadata.create_all(engine, tables=[CalendarDay.__table__])  # type: ignore[attr-defined]
+    SQLModel.metadata.create_all(engine, tables=[CalendarDay.__table__, AuditEntry.__table__])  # type: ignore[attr-defined]
     return engine
 
 

@@ -22,7 +22,7 @@ from models.stages import Stage
 from models.units import Member, Unit
 from zwgk.accounts import create_account
 from zwgk.cli_common import use_database
-from zwgk.db import get_engine, init_schema
+from zwgk.db import forget_engines, get_engine, init_schema
 from zwgk.procedure import start_cycle
 from zwgk.roster import load_demo
 from zwgk.settings import get_settings
@@ -86,11 +86,11 @@ def workbench(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, db_url: str, sess
     monkeypatch.setenv("ZWGK_OUT_DIR", str(tmp_path / "out"))
     monkeypatch.setenv("ZWGK_SECRET_KEY", "test-secret")
     get_settings.cache_clear()
-    get_engine.cache_clear()
+    forget_engines()
     use_database(db_url)
     yield session
     get_settings.cache_clear()
-    get_engine.cache_clear()
+    forget_engines()
 
 
 @pytest.fixture

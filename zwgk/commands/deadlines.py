@@ -15,7 +15,9 @@ from rich.table import Table
 from models.calendar import import_calendar, load_calendar, parse_calendar_csv, special_days
 from zwgk import rectification
 from zwgk.wakeup import wake_ready_runs
-from zwgk.cli_common import AsJson, Db, On, Today, Year, console, day_or_today, open_session, print_json
+from zwgk.dates import day_for
+from zwgk.inputs import checked_input
+from zwgk.cli_common import AsJson, By, Db, On, Today, Year, console, open_session, print_json
 from zwgk.sweep import SWEEP_KINDS, office_summary, run_sweep
 
 calendar_app = typer.Typer(help="工作日历（节假日与调休） / working-day calendar", no_args_is_help=True)
@@ -28,12 +30,13 @@ Day = Annotated[date, typer.Argument(parser=date.fromisoformat, metavar="YYYY-MM
 @calendar_app.command("import")
 def calendar_import(
     file: Annotated[Path, typer.Argument(help="CSV，表头 date,type,name；type 为 holiday/休 或 workday/班")],
+    by: By,
     db: Db = None,
 ) -> None:
     """导入一年的节假日和调休上班日（有错误时整份文件不导入）/ import holidays and make-up days."""
-    days = parse_calendar_csv(file)
+    days = parse_calendar_csv(checked_input(file))
     with open_session(db) as session:
-        count = import_calendar(session, days)
+        count = import_calendar(session, days, actor=by)
     years = "、".join(str(y) for y in sorted({d.day.year for d in days}))
     console.print(f"{file.name}：已导入 {count} 天（{years} 年）。")
 
@@ -81,8 +84,9 @@ def sweep(
     if kind not in SWEEP_KINDS:
         raise typer.BadParameter(f"--kind 应为 {' / '.join(SWEEP_KINDS)}，而不是 {kind}")
     with open_session(db) as session:
-        report = run_sweep(session, today=day_or_today(today), dry_run=dry_run, kinds=SWEEP_KINDS[kind])
-        resumed = [] if dry_run else wake_ready_runs(session, today=day_or_today(today))
+        day = day_for(session, today, option="--today", year=None)
+        report = run_sweep(session, today=day, dry_run=dry_run, kinds=SWEEP_KINDS[kind])
+        resumed = [] if dry_run else wake_ready_runs(session, today=day)
     if as_json:
         print_json({**report.model_dump(mode="json"), "resumed": [r.outcome for r in resumed]})
         return
@@ -96,19 +100,20 @@ UnitName = Annotated[str, typer.Argument(help="单位名称（与被考核单位
 
 
 @rectification_app.command("plan")
-def rectification_plan(year: Year, unit: UnitName, file: File, on: On = None, db: Db = None) -> None:
+def rectification_plan(year: Year, unit: UnitName, file: File, by: By, on: On = None, db: Db = None) -> None:
     """登记单位报来的整改方案 / record a unit's rectification plan."""
     with open_session(db) as session:
-        item = rectification.receive_plan(session, year=year, unit_name=unit, file=file, on=day_or_today(on))
+        item = rectification.receive_plan(session, year=year, unit_name=unit, file=file, by=by,
+                                          on=day_for(session, on, option="--on", year=year))
     console.print(f"{unit}：已登记整改方案 {file.name}（{item.plan_received_on}）。")
 
 
 @rectification_app.command("report")
-def rectification_report(year: Year, unit: UnitName, file: File, on: On = None, db: Db = None) -> None:
+def rectification_report(year: Year, unit: UnitName, file: File, by: By, on: On = None, db: Db = None) -> None:
     """登记单位报来的整改报告 / record a unit's completion report."""
     with open_session(db) as session:
-        item = rectification.receive_report(session, year=year, unit_name=unit, file=file,
-                                            on=day_or_today(on))
+        item = rectification.receive_report(session, year=year, unit_name=unit, file=file, by=by,
+                                            on=day_for(session, on, option="--on", year=year))
     console.print(f"{unit}：已登记第 {item.round} 轮整改报告 {file.name}"
                   f"（{item.report_received_on}），待核验。")
 
@@ -125,7 +130,8 @@ def rectification_verify(
 ) -> None:
     """核验整改报告：通过，或退回并给出新的整改期限 / verify a completion report."""
     with open_session(db) as session:
-        item = rectification.verify(session, year=year, unit_name=unit, by=by, on=day_or_today(on),
+        item = rectification.verify(session, year=year, unit_name=unit, by=by,
+                                    on=day_for(session, on, option="--on", year=year),
                                     reject=reject, comment=comment)
         rows = {r.unit: r for r in rectification.list_items(session, year=year)}
     if reject:

@@ -12,7 +12,8 @@ from sqlmodel import Session, col, select
 
 from models.cycle import get_cycle
 from models.documents import IssuedDocument
-from zwgk.cli_common import AsJson, Db, Year, console, date_option, day_or_today, err, open_session, print_json
+from zwgk.cli_common import AsJson, Db, Year, console, date_option, err, open_session, print_json
+from zwgk.dates import day_for
 from zwgk.documents import paperwork
 from zwgk.documents.pdf import PdfUnavailable, convert_to_pdf
 from zwgk.documents.register import document_path
@@ -86,12 +87,12 @@ def issue_documents(
     db: Db = None,
 ) -> None:
     """印发（或重新取回）一类公文；已印发的返回原文号和文件 / issue documents of one kind."""
-    day = day_or_today(on)
     if kind is Kind.SELF_CHECK_NOTICE and due is None:
         err.print("[red]self-check-notice 需要 --due 自查截止日期，如 --due 2025-03-17[/red]")
         raise typer.Exit(2)
     with open_session(db) as session:
         cycle_id = get_cycle(session, year).id
+        day = day_for(session, on, option="--on", year=year)
         common = {"session": session, "on": day, "out_dir": out}
         issuers: dict[Kind, Callable[[], IssuedDocument | list[IssuedDocument]]] = {
             Kind.SCHEME_NOTICE: lambda: paperwork.issue_scheme_notice(cycle_id=cycle_id, **common),

@@ -18,10 +18,12 @@ from models.assessment import SpecialKind
 from models.cycle import get_cycle
 from models.units import category_labels
 from zwgk import daily, exports, results, scoresheets, selfcheck, special
-from zwgk.cli_common import AsJson, Db, Year, console, date_option, day_or_today, err, open_session, print_json
+from zwgk.cli_common import AsJson, By, Db, Year, console, date_option, err, open_session, print_json
 from zwgk.cli_common import refusals as _refusals
 from zwgk.clock import office_today
+from zwgk.dates import day_for
 from zwgk.documents.paperwork import issue_self_check_forms
+from zwgk.inputs import shown_problems
 from zwgk.workbooks import ImportReport
 
 self_check_app = typer.Typer(help="自查评分表（第十条第（三）项） / self-check forms", no_args_is_help=True)
@@ -52,11 +54,15 @@ def print_report(report: ImportReport, as_json: bool, what: str) -> None:
         print_json(report.to_dict())
     elif report.problems:
         err.print(f"[red]未导入：发现 {len(report.problems)} 处问题，全部文件均未导入（请改正后重新导入）[/red]")
-        for problem in report.problems:
-            err.print(f"  - {problem}")
+        for line in shown_problems(report.problems):
+            err.print(f"  - {line}", markup=False, highlight=False)
     else:
         console.print(f"已导入{what} {len(report.stored)} 个单位" + (
-            f"，{len(report.unchanged)} 个单位的文件此前已导入、未变动" if report.unchanged else "") + "。")
+            "：" + "、".join(report.stored) if report.stored else "") + (
+            f"；{len(report.unchanged)} 个单位的文件此前已导入、未变动：" + "、".join(report.unchanged)
+            if report.unchanged else "") + "。", markup=False, highlight=False)
+        for warning in report.warnings:
+            console.print(f"[yellow]注意：{warning}[/yellow]")
         if report.late:
             console.print("逾期报送：" + "、".join(report.late))
     if report.problems:
@@ -81,6 +87,7 @@ def self_check_forms(
 def self_check_import(
     year: Year,
     files: Annotated[list[Path], typer.Argument(help="填好的自查评分表（.xlsx），可多个")],
+    by: By,
     received: Annotated[date | None, date_option("收到日期（默认今天）")] = None,
     as_json: AsJson = False,
     db: Db = None,
@@ -88,7 +95,8 @@ def self_check_import(
     """导入各单位填好的自查评分表（有任何问题则全部不导入）/ import filled self-check forms, all or nothing."""
     with open_session(db) as session, _refusals():
         report = selfcheck.import_self_checks(session, year=year, files=files,
-                                              received_on=day_or_today(received))
+                                              received_on=day_for(session, received, option="--received",
+                                                                  year=year), by=by)
     print_report(report, as_json, "自查评分表")
 
 
@@ -157,7 +165,8 @@ def daily_add(
     with open_session(db) as session, _refusals():
         record = daily.add_daily_record(session, year=year, unit_name=unit, criterion_ref=criterion,
                                         points=parse_points_option(points) or Decimal(0), method=method, finding=finding,
-                                        by=by, on=day_or_today(on))
+                                        by=by, on=day_for(session, on, option="--on", year=year,
+                                                          procedure=False))
     console.print(f"已记录日常考核第 {record.id} 号：{unit} {criterion} 扣 {record.points} 分（{record.method.value}）。")
 
 
@@ -201,7 +210,8 @@ def special_add(
     with open_session(db) as session, _refusals():
         if kind is SpecialKind.FALSIFICATION:
             item, document = special.record_falsification(session, year=year, unit_name=unit, reason=reason,
-                                                          by=by, evidence=evidence, on=day_or_today(on))
+                                                          by=by, evidence=evidence,
+                                                          on=day_for(session, on, option="--on", year=year))
             console.print(f"已认定{unit}弄虚作假（第 {item.id} 号），考核等次为不合格。")
             console.print(f"已印发通报批评：{document.number} {document.title}（{document.path}）")
             return

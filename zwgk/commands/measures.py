@@ -14,8 +14,9 @@ from rich.table import Table
 
 from models.audit import OFFICE_ACTOR
 from zwgk import cadre, evaluations, group_records
-from zwgk.cli_common import AsJson, Db, On, Year, console, day_or_today, open_session, print_json, refusals
+from zwgk.cli_common import AsJson, Db, On, Year, console, open_session, print_json, refusals
 from zwgk.commands.intake import export_app, parse_points_option, print_report
+from zwgk.dates import day_for
 
 
 @export_app.command("cadre")
@@ -28,7 +29,7 @@ def export_cadre(
 ) -> None:
     """函送干部主管部门和纪检监察机关的考核结果（第十三条第（三）项）及函 / results for the cadre and discipline organs."""
     with open_session(db) as session, refusals():
-        result = cadre.export_cadre(session, year=year, path=out, on=day_or_today(on), by=by)
+        result = cadre.export_cadre(session, year=year, path=out, on=day_for(session, on, option="--on", year=year), by=by)
     marked = [line.unit for line in result.lines if line.falsification]
     console.print(f"已导出 {len(result.lines)} 个单位的考核结果：{result.path}")
     if marked:
@@ -64,7 +65,7 @@ def group_record(
                 for t, r, p in zip(texts, refs, values, strict=True)]
     with open_session(db) as session, refusals():
         activity, form = group_records.record_activity(
-            session, year=year, unit_name=unit, kind=kind, held_on=day_or_today(on),
+            session, year=year, unit_name=unit, kind=kind, held_on=day_for(session, on, option="--on", year=year, procedure=False),
             members=re.split(r"[、,，]", by), findings=findings, minutes=minutes)
     console.print(f"已记录考核组工作第 {activity.id} 号：{unit} {activity.kind.value}（{activity.held_on}），"
                   f"发现问题 {len(findings)} 个，已列入考核评分工作簿待考核组确定。")

@@ -10,7 +10,8 @@ from rich.table import Table
 from models.audit import OFFICE_ACTOR
 from models.district import OrganKey
 from zwgk import people as roster_people
-from zwgk.cli_common import AsJson, Db, Today, console, day_or_today, err, open_session, print_json
+from zwgk.cli_common import AsJson, Db, Today, console, err, open_session, print_json
+from zwgk.clock import office_today
 from zwgk.district import ORGAN_LABELS, district_profile, parse_profile, save_profile
 from zwgk.readiness import missing_for_cycle, warnings
 from zwgk.roster import rename_unit, retire_unit
@@ -158,7 +159,7 @@ def check(
     db: Db = None,
 ) -> None:
     """检查是否具备启动年度考核的条件（不启动）/ what the district lacks to start a cycle."""
-    day = day_or_today(today)
+    day = today or office_today()
     year = year or day.year - 1
     with open_session(db) as session:
         missing = missing_for_cycle(session, year=year, today=day)

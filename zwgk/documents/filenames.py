@@ -4,8 +4,11 @@ import hashlib
 import re
 import unicodedata
 
-# Characters Windows refuses in a name, path separators, and control characters.
-_FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
+from models.text import REFUSED
+
+# Characters Windows refuses in a name, path separators, and the control and direction
+# characters no text field may hold (a U+202E in a stored name must not reorder a file name).
+_FORBIDDEN = re.compile(r'[<>:"/\\|?*]|' + REFUSED.pattern)
 _RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$", re.IGNORECASE)
 # Components stay well under the 255-byte limit of common file systems (3 bytes a Chinese
 # character in UTF-8), leaving room for the suffix and the extension.

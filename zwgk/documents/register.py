@@ -28,6 +28,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from models.audit import OFFICE_ACTOR, anchor_head, record
 from models.documents import DocumentSequence, IssuedDocument
 from zwgk.district import district_profile
 from zwgk.documents.contexts import Template
@@ -250,6 +251,12 @@ def _insert(session: Session, new: Sequence[Issue], root: Path) -> list[tuple[Is
                 path=spec.path, sha256=hashlib.sha256(data).hexdigest()),
                 write_temporary(root / spec.path, data)))
         session.add_all(row for row, _ in inserted)
+        # One audit row per batch, and the chain's head kept beside the register: the register
+        # outlives the log, so a log whose tail was cut no longer matches it.
+        record(session, actor=OFFICE_ACTOR, action="documents.issue",
+               cycle_id=inserted[0][0].cycle_id if inserted else None,
+               detail={"documents": [[row.number or row.doc_key, row.path, row.sha256] for row, _ in inserted]})
+        anchor_head(session, source="register")
         session.commit()
     except BaseException:
         session.rollback()  # gives the numbers back and releases the lock at once

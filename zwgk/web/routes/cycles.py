@@ -7,6 +7,7 @@ from sqlmodel import Session
 from models.cycle import CycleNotFound, Gate, get_cycle
 from models.documents import IssuedDocument
 from models.stages import Stage
+from models.text import clean_text
 from zwgk import overview, runs
 from zwgk.documents.register import document_path
 from zwgk.gates import RETURN_TO, Decision
@@ -120,9 +121,10 @@ def gate_decide(request: Request, year: int, gate: str, decision: str = Form("")
     if return_to and (len(RETURN_TO[the_gate]) < 2 or return_to not in RETURN_CHOICES):
         return _gate_page(request, caller, session, year, the_gate, status=422,
                           error="退回去向只能是 office_review 或 group_assessment，且仅用于领导小组审定")
-    try:
+    try:  # TextRefused: a comment with an invisible control or direction character
         run_input = runs.record_decision(
-            session, year, Decision(gate=the_gate, decision=decision, by=caller.actor.name, comment=comment.strip(),
+            session, year, Decision(gate=the_gate, decision=decision, by=caller.actor.name,
+                                    comment=clean_text(comment, where="意见 (comment)"),
                                     return_to=RETURN_CHOICES.get(return_to)), today=request.app.state.today)
     except (ValueError, CycleNotFound) as exc:  # GateRefused, or --today against a deployed run
         return _gate_page(request, caller, session, year, the_gate, status=422, error=str(exc))
