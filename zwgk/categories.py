@@ -74,7 +74,8 @@ def _category_problems(session: Session, key: str, label: str) -> list[str]:
 
 
 def _read_catalog(path: Path, key: str, problems: list[str]) -> list[Criterion]:
-    sheet, rows = read_rows(path, CATALOG_HEADERS)
+    table = read_rows(path, CATALOG_HEADERS)
+    sheet, rows = table.sheet, table.rows
     if not rows:
         problems.append(f"{path.name}: 没有数据行 (no data rows)")
         return []
