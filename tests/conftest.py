@@ -15,8 +15,20 @@ from models.cycle import Cycle
 from zwgk.db import forget_engines, get_engine, init_schema
 from zwgk.procedure import start_cycle
 from zwgk.roster import load_demo
+from zwgk.settings import get_settings
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+
+
+@pytest.fixture(autouse=True)
+def own_database_setting(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A command run in-process with --db makes that database the process's (ZWGK_DATABASE_URL):
+    undo it after each test, so a later test's subprocess never inherits a database that a
+    finished test dropped."""
+    monkeypatch.delenv("ZWGK_DATABASE_URL", raising=False)
+    yield
+    monkeypatch.undo()
+    get_settings.cache_clear()
 
 
 @pytest.fixture

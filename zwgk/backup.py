@@ -22,6 +22,7 @@ from sqlmodel import Session, SQLModel, create_engine
 
 from models.audit import anchor_head
 from models.types import utcnow
+from models.units import Category, UnitCategory
 from zwgk.db import get_engine
 
 
@@ -105,7 +106,9 @@ def restore(source: Path, url: str, out_dir: Path) -> RestoreReport:
     if parsed.get_backend_name() != manifest["database"]:
         raise BackupError(f"{source.name} 是 {manifest['database']} 备份，不能恢复到 {parsed.get_backend_name()} 数据库")
     engine = get_engine(url)
-    filled = {name: n for name, n in row_counts(engine).items() if n}
+    # init_schema seeds the statutory categories: a database holding only them is still empty.
+    seeded = {UnitCategory.__tablename__: len(Category)}
+    filled = {name: n for name, n in row_counts(engine).items() if n and seeded.get(name) != n}
     if filled:
         raise BackupError("目标数据库不是空库（" + "、".join(f"{t} {n} 行" for t, n in filled.items())
                           + "），只能恢复到空数据库 (target database not empty)")
