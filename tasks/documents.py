@@ -111,20 +111,6 @@ def issue_rectification_notices(cycle_id: int, on: date) -> list[int]:
 
 
 @task(cache_policy=NO_CACHE)
-def issue_reminder(deadline_id: int, slot: str, on: date) -> int:
-    """催办通知 for one deadline and slot."""
-    with session_scope() as session:
-        return paperwork.issue_reminder(session=session, deadline_id=deadline_id, slot=slot, on=on).id  # type: ignore[return-value]
-
-
-@task(cache_policy=NO_CACHE)
-def issue_escalation(deadline_id: int, on: date) -> int:
-    """督办通知 for one overdue deadline."""
-    with session_scope() as session:
-        return paperwork.issue_escalation(session=session, deadline_id=deadline_id, on=on).id  # type: ignore[return-value]
-
-
-@task(cache_policy=NO_CACHE)
 def issue_criticism(special_item_id: int, on: date) -> int:
     """通报批评 for a falsification finding."""
     with session_scope() as session:
