@@ -213,3 +213,8 @@ def group_overview(session: Session, year: int) -> dict[str, Any]:
               "sent": a.self_check_status in (SelfCheckStatus.RECEIVED, SelfCheckStatus.LATE)} for a, u in rows]
     return {"cycle": cycle, "stage_label": STAGE_LABELS[cycle.stage], "units": units,
             "scoring_open": cycle.stage is Stage.GROUP_ASSESSMENT}
+
+
+def cycles_newest_first(session: Session) -> list[Cycle]:
+    """Every cycle, the latest year first (the home page's list)."""
+    return list(session.exec(select(Cycle).order_by(col(Cycle.year).desc())).all())

@@ -2,10 +2,9 @@
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from models.cycle import Cycle
-from zwgk import accounts
+from zwgk import accounts, overview
 from zwgk.gates import GATE_STAGE
 from zwgk.permissions import Action, may
 from zwgk.web.auth import Caller, Refused, session_caller, check_csrf, db_session, log_in, page_caller
@@ -77,7 +76,7 @@ def home(request: Request, caller: Caller = Depends(page_caller), session: Sessi
     actor = caller.actor
     if actor.unit_id is not None:
         return RedirectResponse(f"/units/{actor.unit_id}", status_code=303)
-    cycles = session.exec(select(Cycle).order_by(col(Cycle.year).desc())).all()
+    cycles = overview.cycles_newest_first(session)
     tasks = []
     for cycle in cycles:
         gate = next((g for g, s in GATE_STAGE.items() if s is cycle.stage), None)
