@@ -12,7 +12,7 @@ from models.catalog import FULL_MARKS, STATUTORY_KEYS, Criterion, CriterionKind,
 from models.cycle import Cycle
 from models.types import to_points
 from models.units import UnitCategory
-from zwgk.roster import ImportRejected
+from zwgk.inputs import ImportRejected
 from zwgk.tabular import read_rows
 
 CATALOG_HEADERS = {"内容": "area", "一级指标": "level1", "二级指标": "text", "分值": "points",

@@ -1,13 +1,15 @@
 """`zwgk demo`: a whole annual cycle on the fictional demo district, scripted and deterministic.
 
 Assessment year 2025, run in the first half of 2026 (every date is covered by the holiday
-data). Scripted people and units: the leading group approves the scheme; two units send
-their self-check late and one never; one unit is found to have falsified its self-check;
-the office returns the first scores to the group; one unit is late with its rectification
-and is escalated. The group records an on-site check, a third-party evaluation (weighted 10%
-in the scheme) and a survey (for reference) are imported, and the results go to the cadre
-department and the discipline inspection organ at the end. Every step is idempotent, so `zwgk demo --keep` after an interruption
-carries on and ends in the same state as an uninterrupted run.
+data). Scripted people and units in three categories (the third, public enterprises and
+institutions, assessed by reference under article 16 with a catalog imported from a file):
+the leading group approves the scheme; two units send their self-check late and one never;
+one unit is found to have falsified its self-check; the office returns the first scores to
+the group; one unit is late with its rectification and is escalated. The group records an
+on-site check, a third-party evaluation (weighted 10% in the scheme) and a survey (for
+reference) are imported, and the results go to the cadre department and the discipline
+inspection organ at the end. Every step is idempotent, so `zwgk demo --keep` after an
+interruption carries on and ends in the same state as an uninterrupted run.
 """
 
 import json

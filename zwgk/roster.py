@@ -13,7 +13,8 @@ from models.catalog import DATA_DIR
 from models.cycle import Cycle
 from models.stages import STAGE_LABELS, Stage
 from models.text import clean_text
-from models.units import Category, Member, Unit, list_categories
+from models.units import Category, Member, Unit, UnitCategory, list_categories
+from zwgk.categories import import_catalog
 from zwgk.inputs import ImportRejected
 from zwgk.tabular import read_rows
 from zwgk.workbooks import file_sha256
@@ -186,8 +187,12 @@ def retire_unit(session: Session, *, name: str, actor: str) -> tuple[Unit, Cycle
 
 
 def load_demo(session: Session) -> tuple[int, int]:
-    """Load the fictional demo district (units and people; idempotent). Returns the counts."""
+    """Load the fictional demo district (its article-16 categories, units and people;
+    idempotent). Returns the counts of units and people."""
     data = yaml.safe_load((DATA_DIR / "demo_district.yaml").read_text("utf-8"))
+    for raw in data["categories"]:
+        if session.get(UnitCategory, raw["key"]) is None:
+            import_catalog(session, path=DATA_DIR / raw["catalog"], key=raw["key"], label=raw["label"])
     changed = sum(upsert_units(session, [Unit.model_validate(u) for u in data["units"]], is_demo=True,
                                commit=False))
     known = {m.name for m in session.exec(select(Member)).all()}

@@ -54,7 +54,7 @@ def test_approval_seals_every_units_figures(session: Session, published: Cycle) 
     seal = session.exec(select(AuditEntry).where(AuditEntry.action == SEAL)).one()
     figures = json.loads(seal.comment)["units"]
     assert seal.actor == "张明远"
-    assert figures[BAILU] == ["99.0", "优秀", figures[BAILU][2]] and len(figures) == 37
+    assert figures[BAILU] == ["99.0", "优秀", figures[BAILU][2]] and len(figures) == 40
     assert verify_trail(session) is None
 
 

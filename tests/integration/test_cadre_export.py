@@ -48,7 +48,7 @@ def test_every_unit_is_listed_with_the_falsified_one_marked(session: Session, ap
     result = export_cadre(session, year=2025, path=tmp_path / "干部.xlsx", on=ON, by="王晓岚",
                           out_dir=tmp_path / "out")
     rows = list(load_workbook(result.path).active.iter_rows(values_only=True))  # type: ignore[union-attr]
-    assert list(rows[0]) == HEADERS and len(rows) == 38
+    assert list(rows[0]) == HEADERS and len(rows) == 41
     by_unit = {r[2]: dict(zip(HEADERS, r, strict=True)) for r in rows[1:]}
     falsified = by_unit["松涛镇（演示）"]
     assert falsified["等次"] == "不合格" and falsified["考核得分"] == 0
@@ -66,7 +66,7 @@ def test_every_unit_is_listed_with_the_falsified_one_marked(session: Session, ap
     text = _paragraph_text(letter)
     assert result.letter.number.startswith("乌府公开办〔2026〕")
     assert "中共乌当区委组织部，中共乌当区纪委、乌当区监委：" in text
-    assert "第十三条第（三）项" in text and "37个被考核单位" in text
+    assert "第十三条第（三）项" in text and "40个被考核单位" in text
     assert "其中1个单位在自查和考核中存在弄虚作假" in text and "1个单位的整改尚未核验通过" in text
     assert "松涛镇（演示）" in text and "附件：2025年度政务公开工作考核结果情况表" in text
     assert session.exec(select(AuditEntry).where(AuditEntry.action == "export.cadre")).one().actor == "王晓岚"

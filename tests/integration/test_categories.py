@@ -77,12 +77,13 @@ def test_statutory_key_cannot_be_replaced(session: Session) -> None:
 
 
 def _enterprise_cycle(tmp_path: Path, session: Session) -> Cycle:
-    """The demo district with three units of the imported category, its 2025 cycle scored."""
+    """The demo district (whose third category it imports from the example catalog file) with
+    three more units of that category named by label or key in a units file, 2025 scored."""
     load_demo(session)
-    import_catalog(session, path=EXAMPLE, key="enterprise", label=LABEL)
-    assert session.exec(select(AuditEntry).where(AuditEntry.action == "catalog.import")).one()
+    imported = session.exec(select(AuditEntry).where(AuditEntry.action == "catalog.import")).one()
+    assert EXAMPLE.name in imported.comment
     units = tmp_path / "units.csv"
-    units.write_text(f"单位名称,类别\n区供水公司,{LABEL}\n区公交公司,enterprise\n区人民医院,enterprise\n",
+    units.write_text(f"单位名称,类别\n区供水公司,{LABEL}\n区公交公司,enterprise\n区妇幼保健院,enterprise\n",
                      encoding="utf-8")
     upsert_units(session, parse_units(units, category_words(session))[0])
     # The year's scheme moves a point between two of the imported criteria (article 8).
@@ -105,10 +106,11 @@ def test_units_of_the_new_category_are_scored_and_ranked_in_their_own_table(
     cycle = _enterprise_cycle(tmp_path, session)
     first = session.exec(select(Criterion).where(Criterion.ref == "ENTERPRISE-001")).one()
     rows = results_table(session, cycle_id=cycle.id)  # type: ignore[arg-type]
-    mine = [(r.unit, r.score, r.rank) for r in rows if r.category == "enterprise"]
-    assert mine == [("区人民医院", Decimal("100.0"), 1), ("区公交公司", Decimal("98.0"), 2),
-                    ("区供水公司", Decimal("89.0"), 3)]
-    assert [r.category for r in rows][-3:] == ["enterprise"] * 3  # its table comes after the statutory two
+    mine = {r.unit: (r.score, r.rank) for r in rows if r.category == "enterprise"}
+    untouched = ("区妇幼保健院", "区人民医院（演示）", "区自来水公司（演示）", "区公共交通公司（演示）")
+    assert mine == {**{name: (Decimal("100.0"), 1) for name in untouched},
+                    "区公交公司": (Decimal("98.0"), 5), "区供水公司": (Decimal("89.0"), 6)}
+    assert [r.category for r in rows][-6:] == ["enterprise"] * 6  # its table comes after the statutory two
     townships = [r.rank for r in rows if r.category == Category.TOWNSHIP]
     assert min(townships) == 1 and len(townships) == 12  # the statutory tables keep their own ranks
     assert first.kind is CriterionKind.REGULAR
@@ -120,18 +122,18 @@ def test_scheme_circular_page_and_forms_carry_the_new_category_table(tmp_path: P
     on = date(2026, 3, 2)
     scheme = paperwork.issue_scheme_notice(session=session, cycle_id=cycle.id, on=on, out_dir=out)  # type: ignore[arg-type]
     text = text_of(document_path(scheme, out))
-    assert "附件1、附件2、附件3" in text and "以及参照本办法考核的公共企事业单位（3个）" in text
-    assert "（三）公共企事业单位" in text and "区供水公司、区公交公司、区人民医院" in text
+    assert "附件1、附件2、附件3" in text and "以及参照本办法考核的公共企事业单位（6个）" in text
+    assert "（三）公共企事业单位" in text and "区人民医院（演示）、区自来水公司（演示）、区公共交通公司（演示）、区供水公司、区公交公司、区妇幼保健院" in text
     assert "2025年度公共企事业单位政务公开工作考核内容明细表（100.0分）" in text
     assert "每年专题研究办事公开工作不少于1次。" in text
     circular = paperwork.issue_results_circular(session=session, cycle_id=cycle.id, on=on, out_dir=out)  # type: ignore[arg-type]
     assert LABEL in text_of(document_path(circular, out))
     page = paperwork.publish_results_page(session=session, cycle_id=cycle.id, out_dir=out)  # type: ignore[arg-type]
-    assert LABEL in page.read_text(encoding="utf-8") and "区人民医院" in page.read_text(encoding="utf-8")
+    assert LABEL in page.read_text(encoding="utf-8") and "区妇幼保健院" in page.read_text(encoding="utf-8")
     forms = write_self_check_forms(session, year=2025, out_dir=tmp_path / "forms",
                                    unit_ids=[u.id for u in session.exec(select(Unit).where(
                                        Unit.category == "enterprise"))])  # type: ignore[misc]
-    assert len(forms) == 3
+    assert len(forms) == 6
     assert "ENTERPRISE-006" in (cells := [v for row in sheet_rows(CalamineWorkbook.from_path(str(forms[0])),
                                                                   SHEET) for v in row]) and LABEL in str(cells)
     workbook = write_score_workbook(session, cycle_id=cycle.id, path=tmp_path / "group.xlsx")  # type: ignore[arg-type]

@@ -31,7 +31,7 @@ def test_init_demo_is_idempotent_and_lists_units(tmp_path: Path) -> None:
     assert run("init", "--demo", "--db", db, cwd=tmp_path).returncode == 0
     assert run("init", "--demo", "--db", db, cwd=tmp_path).returncode == 0
     units = json.loads(run("units", "list", "--json", "--db", db, cwd=tmp_path).stdout)
-    assert len(units) == 37
+    assert len(units) == 40
     assert sum(u["category"] == "township" for u in units) == 12
 
 

@@ -144,7 +144,7 @@ def test_rename_and_retire_units(session: Session, db_url: str) -> None:
     second = start_cycle(session=session, year=2026, actor="测试")
     assessed = {c.year: len(session.exec(select(Assessment.unit_id).where(Assessment.cycle_id == c.id)).all())
                 for c in (first, second)}
-    assert assessed == {2025: 37, 2026: 36}
+    assert assessed == {2025: 40, 2026: 39}
 
 
 def test_category_cannot_change_under_a_running_cycle(tmp_path: Path, session: Session) -> None:

@@ -61,7 +61,7 @@ def issued(session: Session, scored: Scored, tmp_path: Path) -> dict[str, list[I
 def test_every_document_type_is_issued_with_its_number_file_and_hash(
         issued: dict[str, list[IssuedDocument]], tmp_path: Path) -> None:
     assert set(issued) == NUMBERED | FORMS
-    assert len(issued["self_check_form"]) == 37 and len(issued["score_sheet"]) == 37
+    assert len(issued["self_check_form"]) == 40 and len(issued["score_sheet"]) == 40
     numbered = sorted(d.seq for t in NUMBERED for d in issued[t] if d.organ == "office")
     assert numbered == list(range(1, len(numbered) + 1))
     assert issued["approval_opinion"][0].number == "乌公开组〔2026〕1号"
@@ -241,7 +241,7 @@ def test_templates_are_prepared_once_per_process(session: Session, scored: Score
     paperwork.issue_score_sheets(session=session, cycle_id=scored.cycle_id, on=ON,
                                  out_dir=tmp_path / "out")
     info = prepare.cache_info()
-    assert info.misses == 1 and info.hits == 36
+    assert info.misses == 1 and info.hits == 39
 
 
 def test_rendering_twice_gives_identical_bytes(session: Session, scored: Scored,  # noqa: F811

@@ -58,7 +58,7 @@ def computed(session: Session, demo_cycle: Cycle) -> Cycle:
 def test_target_performance_export_weights_each_score(session: Session, computed: Cycle, tmp_path: Path) -> None:
     path = export_target_performance(session, year=2025, path=tmp_path / "绩效.xlsx")
     rows = list(load_workbook(path).active.iter_rows(values_only=True))  # type: ignore[union-attr]
-    assert list(rows[0]) == TARGET_HEADERS and len(rows) == 38
+    assert list(rows[0]) == TARGET_HEADERS and len(rows) == 41
     by_unit = {r[0]: r for r in rows[1:]}
     assert by_unit["白鹭乡（演示）"][2:] == (84.7, "良好", 11, 4, 3.4)  # 84.7 × 4% = 3.388 → 3.4
     assert by_unit["松涛镇（演示）"][2:] == (0, "不合格", 12, 4, 0)
@@ -74,8 +74,9 @@ def test_commendation_proposes_top_grade_units_without_falsification_or_overdue_
     assert candidates["石门镇（演示）"].held_back_because == "整改逾期未完成（第十一条）"
     assert candidates["望山镇（演示）"].proposed is True
     proposed = [c for c in candidates.values() if c.proposed]
-    assert len(proposed) == 9 + 25  # 12 townships less 白鹭乡, 松涛镇 and 石门镇; every department
-    assert {c.category for c in proposed} == {Category.TOWNSHIP, Category.DEPARTMENT}
+    # 12 townships less 白鹭乡, 松涛镇 and 石门镇; every department; the three units assessed by reference
+    assert len(proposed) == 9 + 25 + 3
+    assert {c.category for c in proposed} == {Category.TOWNSHIP, Category.DEPARTMENT, "enterprise"}
 
 
 def test_exports_wait_for_computed_results(session: Session, demo_cycle: Cycle, tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ from sqlmodel import Session, select
 from models.assessment import Assessment, Deduction, GroupMethod, SelfScore, SpecialItem, SpecialKind
 from models.catalog import Criterion
 from models.cycle import Cycle
-from models.units import Category, Unit
+from models.units import Category, Unit, category_labels
 from zwgk.results import compute_results, results_table
 
 D = Decimal
@@ -119,6 +119,6 @@ def test_results_table_flags_self_scores_above_the_groups_by_more_than_the_thres
     gap = rows["云雾镇（演示）"].gaps[0]
     assert (gap.self_points, gap.group_points, gap.gap) == (D("1.4"), D("0.0"), D("1.4"))
     assert table[0].unit == "云雾镇（演示）" and table[0].rank == 1
-    assert [r.category for r in table] == sorted((r.category for r in table),
-                                                 key=lambda c: list(Category).index(c))
+    order = list(category_labels(session))
+    assert [r.category for r in table] == sorted((r.category for r in table), key=order.index)
     assert rows["松涛镇（演示）"].falsified and rows["松涛镇（演示）"].grade == "不合格"

@@ -95,7 +95,7 @@ def _sheet(path: Path, unit: str) -> tuple[Workbook, Worksheet]:
 
 def test_workbook_has_a_sheet_per_unit_with_daily_records_prefilled(session: Session, workbook: Path) -> None:
     book, sheet = _sheet(workbook, TOWN)
-    assert len(book.sheetnames) == 38
+    assert len(book.sheetnames) == 41
     assert [c.value for c in sheet[FIRST_ROW]][:5] == [1, "T001", "主要负责人亲自抓",
                                                         sheet.cell(row=FIRST_ROW, column=4).value, 1.4]
     extra = next(r for r in range(1, sheet.max_row + 1) if sheet.cell(row=r, column=1).value == EXTRA_TITLE)
@@ -114,7 +114,7 @@ def test_filled_workbook_round_trip_and_scores(session: Session, demo_cycle: Cyc
     })
     report = import_score_workbook(session, cycle_id=demo_cycle.id, path=workbook, by="考核组")  # type: ignore[arg-type]
     assert report.ok, [str(p) for p in report.problems]
-    assert set(report.stored) == {TOWN, OTHER} and len(report.unchanged) == 35
+    assert set(report.stored) == {TOWN, OTHER} and len(report.unchanged) == 38
     town = _deductions(session, TOWN)
     assert {(r, p, m) for r, p, m, _ in town} == {
         ("政策解读材料更新不及时", D("1.0"), GroupMethod.ON_SITE), ("解读形式单一", D("0.5"), GroupMethod.SYMPOSIUM),

@@ -75,7 +75,7 @@ def filled(session: Session, demo_cycle: Cycle, forms: Path) -> Path:
 
 def test_one_locked_form_per_assessed_unit_with_its_criteria(session: Session, demo_cycle: Cycle, forms: Path) -> None:
     files = sorted(forms.glob("*.xlsx"))
-    assert len(files) == 37
+    assert len(files) == 40
     department = session.exec(select(Unit.name).where(Unit.category == Category.DEPARTMENT)).first()
     assert department is not None
     book = load_workbook(form_path(forms, 2025, department))

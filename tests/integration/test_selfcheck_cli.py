@@ -42,7 +42,7 @@ def _documents_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterat
 def test_a_year_through_the_intake_commands(db_url: str, session: Session, demo_cycle: Cycle, tmp_path: Path) -> None:
     code, out = _run(db_url, "self-check", "forms", "2025", "--out", str(tmp_path / "forms"))
     assert code == 0, out
-    assert len(list((tmp_path / "forms").glob("*.xlsx"))) == 37
+    assert len(list((tmp_path / "forms").glob("*.xlsx"))) == 40
     assert list((tmp_path / "forms").rglob("*.docx"))  # the Word 自查评分表 beside them
     form = form_path(tmp_path / "forms", 2025, TOWN)
     book = load_workbook(form)
@@ -86,4 +86,4 @@ def test_a_year_through_the_intake_commands(db_url: str, session: Session, demo_
     assert code == 0 and (tmp_path / "绩效.xlsx").exists(), out
     code, out = _run(db_url, "export", "commendation", "2025", "--json")
     proposed = {c["unit"] for c in json.loads(out) if c["proposed"]}
-    assert TOWN not in proposed and len(proposed) == 36
+    assert TOWN not in proposed and len(proposed) == 39

@@ -41,15 +41,15 @@ def test_units_that_never_sent_are_recorded_once(session: Session, demo_cycle: C
     open_self_check(session, demo_cycle)
     first = procedure.close_self_check(session=session, cycle_id=demo_cycle.id, today=date(2026, 1, 22))
     again = procedure.close_self_check(session=session, cycle_id=demo_cycle.id, today=date(2026, 1, 23))
-    assert first == again and len(first) == 37
+    assert first == again and len(first) == 40
     records = session.exec(select(DailyRecord)).all()
-    assert len(records) == 37 and all("未报送" in r.finding for r in records)
+    assert len(records) == 40 and all("未报送" in r.finding for r in records)
     statuses = {a.self_check_status for a in session.exec(select(Assessment)).all()}
     assert statuses == {SelfCheckStatus.MISSING}
 
 
 def test_group_wait_ends_when_every_unit_is_scored(session: Session, demo_cycle: Cycle) -> None:
-    assert len(procedure.unscored_units(session=session, cycle_id=demo_cycle.id)) == 37
+    assert len(procedure.unscored_units(session=session, cycle_id=demo_cycle.id)) == 40
     for a in session.exec(select(Assessment)).all():
         a.scored = True
         session.add(a)
