@@ -23,11 +23,12 @@ def test_scheme_gate_shows_the_draft_scheme(client: TestClient, workbench: Sessi
     page = client.get("/cycles/2025/gates/scheme").text
     assert "实施方案（送审稿）" in page
     assert "乡(镇)人民政府、社区服务中心（" in page and "区直部门（" in page and "青岚镇（演示）" in page  # the units
+    assert "公共企事业单位（" in page and "区人民医院（演示）" in page  # the category assessed by reference
     assert "优秀" in page and "分（含）以上" in page  # the grade bands
     assert "单位自查" in page and "个工作日内" in page  # the periods
     points = scheme_points(workbench, demo_cycle.id)  # type: ignore[arg-type]
     assert f'data-label="分值" class="pair nowrap">{points["T001"]:.1f}</td>' in page  # the year's points
-    assert page.count("<details") == 2  # one indicator table per category
+    assert page.count("<details") == 3  # one indicator table per category
 
 
 def test_review_gates_show_the_request_with_proposed_ranks(client: TestClient, workbench: Session,
