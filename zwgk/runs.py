@@ -49,8 +49,7 @@ def run_link(flow_run_id: str | None) -> str | None:
 def start(year: int, *, today: date | None = None, started_by: str = OFFICE_ACTOR) -> RunInfo:
     """Start the annual run of ``year``; refused (NotReady, nothing created) while the district
     lacks people, units or a working-day calendar the cycle needs."""
-    with session_scope() as session:
-        require_ready(session, year=year, today=today or office_today())
+    ensure_ready(year, today=today)
     options = {"today": today.isoformat() if today else None, "started_by": started_by}
     if server_configured():
         from prefect.client.schemas.objects import FlowRun
@@ -60,6 +59,12 @@ def start(year: int, *, today: date | None = None, started_by: str = OFFICE_ACTO
                                       timeout=0)  # type: ignore[assignment]
         return RunInfo(str(run.id), run_link(str(run.id)), "started")
     return _run_here(year, today, started_by)
+
+
+def ensure_ready(year: int, *, today: date | None = None) -> None:
+    """Raise NotReady (listing what is missing) unless the district can start ``year``'s cycle."""
+    with session_scope() as session:
+        require_ready(session, year=year, today=today or office_today())
 
 
 def resume(session: Session, year: int, *, today: date | None = None,

@@ -8,6 +8,7 @@ from typer.testing import CliRunner
 from models.accounts import Account
 from models.cycle import Cycle, GateDecision
 from models.stages import Stage
+from models.units import Member
 from tests.flows.conftest import wait_until
 from tests.web.conftest import LEADER, log_in, runner_of
 from zwgk.cli import app
@@ -32,6 +33,37 @@ def test_leader_approves_the_scheme_on_the_web_and_the_cycle_opens_self_checks(
     dashboard = client.get("/cycles/2025").text
     assert "单位自查" in dashboard and "考核实施方案" in dashboard
     assert client.get("/cycles/2025/gates/scheme").text.count('name="decision"') == 0  # decided
+
+
+def test_office_starts_a_cycle_on_the_web_and_the_run_goes_on_in_the_background(
+        client: TestClient, workbench: Session) -> None:
+    token = log_in(client, "office")
+    assert "启动 2026 年度考核" in client.get("/cycles/2026").text
+    response = client.post("/cycles/2026/start", data={"csrf_token": token})
+    assert response.status_code == 303, response.text
+    starting = client.get("/cycles/2026").text  # the request did not wait for the run
+    assert "年度考核正在启动" in starting and 'http-equiv="refresh"' in starting
+    assert 'action="/cycles/2026/start"' not in starting  # no second start while it runs
+    wait_until(lambda: not runner_of(client).running(2026), timeout=300, what="the background start")
+    assert runner_of(client).last_error(2026) is None
+    workbench.expire_all()
+    cycle = workbench.exec(select(Cycle).where(Cycle.year == 2026)).one()
+    assert cycle.waiting_for == "gate:scheme"
+    assert "实施方案" in client.get("/cycles/2026").text
+
+
+def test_a_district_not_ready_is_told_what_is_missing_and_nothing_starts(
+        client: TestClient, workbench: Session) -> None:
+    for member in workbench.exec(select(Member).where(Member.assessor == True)):  # noqa: E712
+        member.assessor = False
+        workbench.add(member)
+    workbench.commit()
+    token = log_in(client, "office")
+    response = client.post("/cycles/2026/start", data={"csrf_token": token})
+    assert response.status_code == 422 and "不能启动 2026 年度考核" in response.text
+    assert "考核组成员" in response.text and 'action="/cycles/2026/start"' in response.text
+    assert not runner_of(client).running(2026)
+    assert workbench.exec(select(Cycle).where(Cycle.year == 2026)).first() is None
 
 
 def test_accounts_commands(workbench: Session, db_url: str) -> None:

@@ -28,7 +28,9 @@ def _cycle_page(request: Request, caller: Caller, session: Session, year: int, *
         data = overview.cycle_overview(session, year)
     except CycleNotFound:
         if caller.actor.office:
-            return page(request, "cycle_new.html", caller, year=year, status=status, **extra)
+            return page(request, "cycle_new.html", caller, year=year, status=status,
+                        running=runner(request).running(year), run_error=runner(request).last_error(year),
+                        **extra)
         raise Refused(404, f"{year} 年度考核尚未启动 (no cycle for {year})") from None
     return page(request, "cycle.html", caller, year=year, data=data, status=status,
                 running=runner(request).running(year), run_error=runner(request).last_error(year), **extra)
@@ -46,7 +48,7 @@ def cycle_start(request: Request, year: int, caller: Caller = Depends(form_calle
                 session: Session = Depends(db_session)) -> Response:
     ensure(caller, Action.RUN_OFFICE)
     try:
-        runs.start(year, today=today(request), started_by=caller.actor.name)
+        request.session["notice"] = runner(request).start(year, started_by=caller.actor.name)
     except NotReady as exc:
         return _cycle_page(request, caller, session, year, status=422, error=str(exc))
     return RedirectResponse(f"/cycles/{year}", status_code=303)
