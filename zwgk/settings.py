@@ -10,10 +10,13 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
+HTTP_URL = r"^https?://\S+$"
+
+
 class Robot(BaseModel):
     """A work-chat group robot: its webhook address, the platform, and DingTalk's signing secret."""
 
-    url: str
+    url: str = Field(pattern=HTTP_URL, description="机器人 webhook 地址（http 或 https）")
     kind: str = Field(default="wecom", pattern="^(wecom|dingtalk)$", description="wecom 企业微信 或 dingtalk 钉钉")
     secret: str | None = Field(default=None, description="钉钉机器人“加签”密钥（SEC 开头）")
 
@@ -36,7 +39,7 @@ class Settings(BaseSettings):
     upload_max_mb: int = Field(default=20, description="largest file the workbench accepts, in MB")
     password_hash: Literal["recommended", "fast"] = Field(
         default="recommended", description="argon2 cost of workbench passwords; fast only for tests")
-    webhook_url: str | None = Field(default=None, description="办公室工作群机器人的 webhook 地址")
+    webhook_url: str | None = Field(default=None, pattern=HTTP_URL, description="办公室工作群机器人的 webhook 地址")
     webhook_kind: str = Field(default="wecom", pattern="^(wecom|dingtalk)$")
     webhook_secret: str | None = Field(default=None, description="钉钉加签密钥")
     webhook_units: dict[str, Robot] = Field(

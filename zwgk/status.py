@@ -14,6 +14,8 @@ from models.stages import STAGE_LABELS, allowed_moves
 from models.units import Unit
 from zwgk.gates import GATE_LABELS
 
+# The people's report shows the latest documents; `documents list` and --json give them all.
+LATEST_DOCUMENTS = 10
 WAITING_LABELS = {
     **{f"gate:{gate.value}": f"等待{label}（zwgk approve YEAR {gate.value} …）"
        for gate, label in GATE_LABELS.items()},
@@ -68,9 +70,14 @@ def render(report: dict[str, Any], console: Console) -> None:
         console.print(f"尚未评分：{len(report['not_scored'])} 个单位")
     if report["deadlines"]:
         console.print("期限：" + "，".join(f"{k} {v}" for k, v in report["deadlines"].items()))
-    table = Table(title=f"已发文件（{len(report['documents'])} 件）")
+    documents = report["documents"]
+    shown = documents[-LATEST_DOCUMENTS:]
+    title = f"已发文件（{len(documents)} 件" + (f"，最近 {len(shown)} 件" if len(shown) < len(documents) else "")
+    table = Table(title=title + "）")
     for col in ("文号", "标题", "日期", "文件"):
         table.add_column(col, overflow="fold")
-    for d in report["documents"]:
+    for d in shown:
         table.add_row(d["number"] or "—", d["title"], d["issued_on"], d["path"])
     console.print(table)
+    if len(shown) < len(documents):
+        console.print(f"全部文件：zwgk documents list {report['year']}（--json 为完整清单）")

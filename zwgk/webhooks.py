@@ -16,11 +16,14 @@ another channel's failure never posts twice.
 import base64
 import hashlib
 import hmac
+import json
 import time
+import urllib.error
 import urllib.parse
+import urllib.request
 from collections.abc import Callable, Sequence
+from typing import Any
 
-import httpx
 from sqlmodel import Session, select
 
 from models.chat import ChatDelivery
@@ -89,13 +92,14 @@ class ChatSender:
         error = ""
         for attempt in range(1, len(self._backoff) + 2):
             try:
-                response = httpx.post(signed_url(robot, int(self._clock() * 1000)), json=payload,
-                                      timeout=_TIMEOUT_S)
-                answer = response.json() if response.status_code == 200 else {}
-                if response.status_code == 200 and answer.get("errcode") == 0:
+                status, body = _post_json(signed_url(robot, int(self._clock() * 1000)), payload)
+                answer = json.loads(body) if status == 200 else {}
+                if not isinstance(answer, dict):
+                    raise ValueError(f"unexpected answer {body[:200]!r}")
+                if status == 200 and answer.get("errcode") == 0:
                     return Outcome(Delivery.SENT, attempt)
-                error = f"HTTP {response.status_code} {answer.get('errmsg', response.text[:200])}"
-            except (httpx.HTTPError, ValueError) as exc:  # ValueError: an answer that is not JSON
+                error = f"HTTP {status} {answer.get('errmsg', body[:200])}"
+            except (OSError, ValueError) as exc:  # OSError: refused, timed out; ValueError: not JSON
                 error = f"{type(exc).__name__}: {exc}"
             if attempt <= len(self._backoff):
                 self._sleep(self._backoff[attempt - 1])
@@ -127,3 +131,15 @@ class ChatSender:
         session.add(row)
         session.commit()
         return outcome
+
+
+def _post_json(url: str, payload: dict[str, Any]) -> tuple[int, str]:
+    """POST ``payload`` as JSON; the HTTP status and body. urllib rather than an HTTP client
+    library, which would cost every command's start (as in zwgk.prefect_api)."""
+    request = urllib.request.Request(url, data=json.dumps(payload, ensure_ascii=False).encode("utf-8"),
+                                     headers={"Content-Type": "application/json; charset=utf-8"}, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=_TIMEOUT_S) as response:  # noqa: S310 (http(s) only: Robot.url)
+            return response.status, response.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode("utf-8", "replace")

@@ -5,6 +5,7 @@ import base64
 import hashlib
 import hmac
 import json
+import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,6 +15,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
+from pydantic import ValidationError
 from sqlmodel import Session, select
 
 from models.chat import ChatDelivery
@@ -135,6 +138,17 @@ def test_a_failing_endpoint_is_retried_until_it_takes_the_message() -> None:
     assert lost.delivery is Delivery.FAILED and lost.attempts == 3 and "HTTP 500" in lost.error
     assert waits == [0.5, 1.0, 0.5, 1.0]
     assert [p["body"]["text"]["content"] for p in robots.posts] == ["第三次才收到"]
+
+
+def test_an_unreachable_robot_fails_without_raising_and_only_http_addresses_are_accepted() -> None:
+    with socket.socket() as closed:  # a port nothing listens on
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    outcome = ChatSender(Settings(), sleep=lambda _s: None).post(Robot(url=f"http://127.0.0.1:{port}/x"), "收不到")
+    assert outcome.delivery is Delivery.FAILED and outcome.attempts == 3 and "refused" in outcome.error.lower()
+    for url in ("file:///etc/passwd", "ftp://robot.example/x", "http://"):
+        with pytest.raises(ValidationError, match="url"):
+            Robot(url=url)
 
 
 def _units(session: Session, cycle: Cycle) -> list[Unit]:
