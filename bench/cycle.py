@@ -372,6 +372,7 @@ def workbooks_floor(db: str, folder: Path) -> float:
     from sqlmodel import Session
 
     from models.cycle import get_cycle
+    from models.units import category_labels
     from zwgk import scoresheets, selfcheck
     from zwgk.db import get_engine
     from zwgk.lookup import assessed_units
@@ -382,9 +383,10 @@ def workbooks_floor(db: str, folder: Path) -> float:
         cycle = get_cycle(session, YEAR)
         assert cycle.id is not None
         lines, units = regular_criteria(session, cycle.id), list(assessed_units(session, cycle.id).values())
+        labels = category_labels(session)
     folder.mkdir(parents=True, exist_ok=True)
     begin = time.perf_counter()
-    templates = {category: template_parts(partial(selfcheck._template, year=YEAR, category=category, lines=rows),
+    templates = {category: template_parts(partial(selfcheck._template, year=YEAR, label=labels[category], lines=rows),
                                           lock_structure=True) for category, rows in lines.items()}
     for number, (_, unit) in enumerate(units):
         save_filled(templates[unit.category], folder / f"form{number}.xlsx",
@@ -393,7 +395,8 @@ def workbooks_floor(db: str, folder: Path) -> float:
     styles = add_styles(workbook)
     for number, (assessment, unit) in enumerate(units):
         sheet = workbook.add_worksheet(f"单位{number}")
-        scoresheets._unit_sheet(sheet, YEAR, assessment, unit, lines[unit.category], {}, [], styles)
+        scoresheets._unit_sheet(sheet, YEAR, assessment, unit, labels[unit.category], lines[unit.category], {}, [], "",
+                                 styles)
         sheet._opt_close()
     write_identity(workbook, "score-workbook", YEAR,
                    [(f"单位{n}", unit.name, criteria_checksum(YEAR, unit.name, lines[unit.category]))
