@@ -322,33 +322,33 @@ def parse_calendar_csv(path: Path) -> list[CalendarDay]:
     except TextRefused as exc:
         raise CalendarImportError(fname, [str(exc)]) from exc
 
-    records = list(csv.reader(io.StringIO(text, newline="")))
+    rows = list(csv.reader(io.StringIO(text, newline="")))
     expected = ",".join(_HEADER)
-    if not records or not any(cell.strip() for cell in records[0]):
+    if not rows or not any(cell.strip() for cell in rows[0]):
         raise CalendarImportError(
             fname, [f'{fname} 第 1 行 表头：文件为空或第 1 行为空（应为表头 "{expected}"）']
         )
-    header = tuple(cell.strip().lower() for cell in records[0])
+    header = tuple(cell.strip().lower() for cell in rows[0])
     if header != _HEADER:
         raise CalendarImportError(
-            fname, [f'{fname} 第 1 行 表头：应为 "{expected}"，实际为 "{",".join(records[0])}"']
+            fname, [f'{fname} 第 1 行 表头：应为 "{expected}"，实际为 "{",".join(rows[0])}"']
         )
 
     days: list[CalendarDay] = []
     first_seen: dict[date, int] = {}
-    # Row numbers are records as a spreadsheet shows them (header = 1), counting
+    # Row numbers are rows as a spreadsheet shows them (header = 1), counting
     # blank rows, so the administrator can find the row in Excel/WPS.
-    for row_no, record in enumerate(records[1:], start=2):
-        if not any(cell.strip() for cell in record):
+    for row_no, cells in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in cells):
             continue  # blank rows (often trailing) carry no data
         where = f"{fname} 第 {row_no} 行"
-        if len(record) > len(_HEADER):
-            problems.append(f"{where}：有 {len(record)} 列，应最多 3 列（date,type,name）")
+        if len(cells) > len(_HEADER):
+            problems.append(f"{where}：有 {len(cells)} 列，应最多 3 列（date,type,name）")
             continue
         try:
             raw_date, raw_type, raw_name = (
                 clean_text(cell, where=f"{where} {column} 列")
-                for cell, column in zip([*record, "", ""][:3], _HEADER, strict=True))
+                for cell, column in zip([*cells, "", ""][:3], _HEADER, strict=True))
         except TextRefused as exc:
             problems.append(str(exc))
             continue

@@ -7,12 +7,12 @@ from pathlib import Path
 
 from sqlmodel import Session, col, delete, func, select
 
-from models.audit import OFFICE_ACTOR, append_audit
+from models.audit import OFFICE_ACTOR, record
 from models.catalog import FULL_MARKS, STATUTORY_KEYS, Criterion, CriterionKind, SchemePoint
 from models.cycle import Cycle
 from models.types import to_points
 from models.units import UnitCategory
-from zwgk.inputs import ImportRejected
+from zwgk.inputs import ImportRejected, file_sha256
 from zwgk.tabular import read_rows
 
 CATALOG_HEADERS = {"内容": "area", "一级指标": "level1", "二级指标": "text", "分值": "points",
@@ -46,8 +46,9 @@ def import_catalog(session: Session, *, path: Path, key: str, label: str,
     session.add(category)
     session.exec(delete(Criterion).where(col(Criterion.category) == key))  # type: ignore[call-overload]
     session.add_all(criteria)
-    append_audit(session, actor=actor, action="catalog.import",
-                 comment=f"{label}（{key}）：{len(criteria)} 项指标，来自 {path.name}")
+    record(session, actor=actor, action="catalog.import",
+           detail={"category": key, "label": label, "criteria": len(criteria), "file": path.name,
+                   "sha256": file_sha256(path)})
     session.commit()
     return category
 

@@ -8,7 +8,6 @@ results count is fixed when the scheme is proposed (stage 拟定实施方案): a
 applied by the scoring rules, or — without one — for reference only.
 """
 
-import hashlib
 from decimal import Decimal
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from models.evaluations import EvaluationSource, Measure, OutsideEvaluation
 from models.scheme import SchemeConfig
 from models.stages import STAGE_LABELS, Stage
 from models.units import Member
+from zwgk.inputs import file_sha256
 from zwgk.lookup import IntakeError, assessed_units
 from zwgk.tabular import Row, TableError, read_rows
 from zwgk.workbooks import ImportReport, Problem, parse_points
@@ -120,7 +120,7 @@ def import_evaluations(session: Session, *, year: int, path: Path, source: str, 
         problems.append(Problem(path.name, "文件中没有数据行 (no data rows)"))
     if problems:
         return ImportReport(problems=problems)
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    digest = file_sha256(path)
     earlier = session.exec(select(OutsideEvaluation.file_sha256).where(
         OutsideEvaluation.cycle_id == cycle.id, OutsideEvaluation.source == kind)).all()
     if len(earlier) == len(parsed) and set(earlier) == {digest}:  # this very file, imported before

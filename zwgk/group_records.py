@@ -29,6 +29,7 @@ from models.units import Member, Unit
 from zwgk.documents.filenames import join_name
 from zwgk.documents.paperwork import FOLDERS, issue_group_record
 from zwgk.documents.register import resolve_out_dir
+from zwgk.inputs import file_sha256
 from zwgk.lookup import IntakeError, assessed_unit, criterion_for
 
 #: The group works at units while the self-checks come in and while it scores (again, when
@@ -113,7 +114,7 @@ def record_activity(
         checked.append((criterion, value, finding.text.strip()))
     if minutes is not None and not minutes.is_file():
         raise IntakeError(f"{minutes}: 记录材料文件不存在 (minutes file not found)")
-    digest = hashlib.sha256(minutes.read_bytes()).hexdigest() if minutes else ""
+    digest = file_sha256(minutes) if minutes else ""
     key = "activity:" + hashlib.sha256("|".join(
         [str(cycle.id), str(target.unit.id), method.value, held_on.isoformat(), "、".join(people), digest]
         + [f"{c.ref}:{v}:{t}" for c, v, t in checked]).encode()).hexdigest()[:32]

@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 
 from models.audit import record
 from models.units import LEADING_GROUP_ROLES, ROLE_ASSESSOR, ROLE_OFFICE, ROLE_WORDS, Member
+from zwgk.inputs import file_sha256
 from zwgk.roster import EMAIL, ImportRejected
 from zwgk.tabular import read_rows
 
@@ -102,8 +103,9 @@ def _shown(member: Member, name: str) -> str:
     return value or "（空）"
 
 
-def import_people(session: Session, people: list[Member], *, actor: str, source: str) -> PeopleImport:
-    """Add new people and update existing ones by name (idempotent; one audit row; commits)."""
+def import_people(session: Session, people: list[Member], *, actor: str, source: Path) -> PeopleImport:
+    """Add new people and update existing ones by name (idempotent; one audit row, with the
+    source file's SHA-256; commits)."""
     existing = {m.name: m for m in session.exec(select(Member)).all()}
     report = PeopleImport()
     labels = {"leading_group_role": "领导小组职务", "office_staff": "办公室", "assessor": "考核组",
@@ -127,7 +129,8 @@ def import_people(session: Session, people: list[Member], *, actor: str, source:
     report.not_in_file = sorted(existing)
     if report.added or report.updated:
         record(session, actor=actor, action="people.import",
-               detail=f"{source}：新增 {len(report.added)} 人，更新 {len(report.updated)} 人")
+               detail={"file": source.name, "sha256": file_sha256(source), "added": len(report.added),
+                       "updated": len(report.updated)})
     session.commit()
     return report
 

@@ -5,7 +5,6 @@ report reopens the item in a new round with a new completion deadline. Files are
 by their SHA-256, so receiving the same file again changes nothing.
 """
 
-import hashlib
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -20,7 +19,7 @@ from models.deadlines import Deadline, DeadlineKind
 from models.rectification import RectificationItem, RectificationState
 from models.units import Member, Unit
 from zwgk.deadlines import find_deadline, mark_met, open_deadlines
-from zwgk.inputs import input_problem
+from zwgk.inputs import file_sha256, input_problem
 
 STATE_LABELS: dict[RectificationState, str] = {
     RectificationState.FEEDBACK_ISSUED: "已反馈问题，待报整改方案",
@@ -55,7 +54,7 @@ def _sha256(file: Path) -> str:
     why = input_problem(file)
     if why is not None:
         raise RectificationRefused(f"{file.name}: {why}")
-    return hashlib.sha256(file.read_bytes()).hexdigest()
+    return file_sha256(file)
 
 
 def _item(session: Session, year: int, unit_name: str) -> tuple[Cycle, Unit, RectificationItem]:

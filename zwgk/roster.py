@@ -15,9 +15,8 @@ from models.stages import STAGE_LABELS, Stage
 from models.text import clean_text
 from models.units import Category, Member, Unit, UnitCategory, list_categories
 from zwgk.categories import import_catalog
-from zwgk.inputs import ImportRejected
+from zwgk.inputs import ImportRejected, file_sha256
 from zwgk.tabular import read_rows
-from zwgk.workbooks import file_sha256
 
 UNIT_HEADERS = {
     "name": "name", "单位名称": "name", "单位": "name",

@@ -29,6 +29,7 @@ from models.scoring import ZERO
 from models.units import Unit, category_labels
 from zwgk.evaluations import outside_notes
 from zwgk.group_records import proposed_deductions
+from zwgk.inputs import file_sha256
 from zwgk.lookup import assessed_units
 from zwgk.workbooks import (
     BOLD,
@@ -50,7 +51,6 @@ from zwgk.workbooks import (
     cell_text,
     criteria_checksum,
     new_workbook,
-    file_sha256,
     open_workbook,
     parse_points,
     printed_problems,

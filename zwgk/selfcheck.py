@@ -25,7 +25,7 @@ from models.scoring import ZERO
 from models.units import Unit, category_labels
 from zwgk.district import district_profile
 from zwgk.documents.filenames import join_name
-from zwgk.inputs import other_unit_named
+from zwgk.inputs import file_sha256, other_unit_named
 from zwgk.lookup import assessed_units
 from zwgk.workbooks import (
     BOLD,
@@ -45,7 +45,6 @@ from zwgk.workbooks import (
     add_styles,
     cell_text,
     criteria_checksum,
-    file_sha256,
     open_workbook,
     parse_points,
     read_identity,

@@ -146,11 +146,6 @@ def criteria_checksum(year: int, unit: str, lines: list[CriterionLine]) -> str:
     return digest.hexdigest()[:16]
 
 
-def file_sha256(path: Path) -> str:
-    """The SHA-256 of a file's bytes."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def template_parts(build: Callable[[Workbook], None], *, lock_structure: bool = False) -> dict[str, bytes]:
     """The parts of the .xlsx that ``build`` makes of a new workbook, for ``save_filled`` to write
     copies of it. ``lock_structure`` protects the workbook's structure (no sheet added, deleted,

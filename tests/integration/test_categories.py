@@ -21,6 +21,7 @@ from tests.integration.test_documents import text_of
 from zwgk.categories import import_catalog
 from zwgk.documents import paperwork
 from zwgk.documents.register import document_path
+from zwgk.inputs import file_sha256
 from zwgk.cli import app
 from zwgk.procedure import start_cycle
 from zwgk.results import compute_results, results_table
@@ -81,7 +82,8 @@ def _enterprise_cycle(tmp_path: Path, session: Session) -> Cycle:
     three more units of that category named by label or key in a units file, 2025 scored."""
     load_demo(session)
     imported = session.exec(select(AuditEntry).where(AuditEntry.action == "catalog.import")).one()
-    assert EXAMPLE.name in imported.comment
+    assert json.loads(imported.comment) == {"category": "enterprise", "label": LABEL, "criteria": 9,
+                                            "file": EXAMPLE.name, "sha256": file_sha256(EXAMPLE)}
     units = tmp_path / "units.csv"
     units.write_text(f"单位名称,类别\n区供水公司,{LABEL}\n区公交公司,enterprise\n区妇幼保健院,enterprise\n",
                      encoding="utf-8")

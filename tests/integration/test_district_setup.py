@@ -16,6 +16,7 @@ from models.cycle import Cycle
 from models.district import DistrictProfile
 from models.units import Category, Member, Unit
 from zwgk.cli import app
+from zwgk.inputs import file_sha256
 from zwgk.people import parse_people
 from zwgk.procedure import start_cycle
 from zwgk.readiness import missing_for_cycle
@@ -81,6 +82,11 @@ def test_people_import_from_xlsx_then_reimport_says_what_changed(
     assert people["林若川"]["position"] == "区长"
     assert people["苏映雪"]["roles"] == ["办公室", "考核组"]
     assert people["苏映雪"]["email"] == "su@yunxi.example"  # the last column of the sheet
+    audited = session.exec(select(AuditEntry).where(AuditEntry.action == "people.import")
+                           .order_by(AuditEntry.id)).all()  # type: ignore[arg-type]
+    assert [json.loads(a.comment) for a in audited] == [
+        {"file": "people.xlsx", "sha256": file_sha256(tmp_path / "people.xlsx"), "added": 2, "updated": 0},
+        {"file": "people.csv", "sha256": file_sha256(path), "added": 0, "updated": 1}]
 
 
 def test_removing_a_person_keeps_the_name_on_decisions_and_is_audited(

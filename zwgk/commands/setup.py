@@ -49,7 +49,7 @@ def people_import(
     """
     people = roster_people.parse_people(file)
     with open_session(db) as session:
-        report = roster_people.import_people(session, people, actor=by, source=file.name)
+        report = roster_people.import_people(session, people, actor=by, source=file)
     say(f"{file.name}：新增 {len(report.added)} 人，更新 {len(report.updated)} 人，"
         f"未变 {report.unchanged} 人。")
     for line in report.added:
