@@ -23,6 +23,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from decimal import Decimal
 from pathlib import Path
 
@@ -464,8 +465,11 @@ def issue_score_sheets(*, session: Session, cycle_id: int, on: date, revision: i
     year = cycle.year
     points = scheme_points(session, cycle_id)
     labels = category_labels(session)
-    criteria = {cat: [x for x in _criteria(session, cat) if x.kind is CriterionKind.REGULAR]
-                for cat in labels}
+    lines: dict[str, list[_ScoreLine]] = {}
+    for cat in labels:
+        regular = [x for x in _criteria(session, cat) if x.kind is CriterionKind.REGULAR]
+        lines[cat] = [_ScoreLine(x.id, points[x.ref], row)  # type: ignore[arg-type]
+                      for x, row in zip(regular, _indicator_rows(regular, points), strict=True)]
     pairs = _units(session, cycle_id)
     ids = [a.id for a, _ in pairs]
     deductions: dict[int, list[Deduction]] = {i: [] for i in ids}  # type: ignore[misc]
@@ -484,17 +488,9 @@ def issue_score_sheets(*, session: Session, cycle_id: int, on: date, revision: i
         taken: dict[int, Decimal] = {}
         for d in mine:
             taken[d.criterion_id] = taken.get(d.criterion_id, Decimal("0.0")) + d.points
-        rows = []
-        for x, row in zip(criteria[unit.category],
-                          _indicator_rows(criteria[unit.category], points), strict=True):
-            lost = taken.get(x.id, Decimal("0.0"))  # type: ignore[arg-type]
-            rows.append(c.ScoreRow(
-                seq=x.seq, area=row.area, level1=row.level1, text=x.text, points=row.points,
-                deducted=pts(lost) if lost else "",
-                score=pts(max(points[x.ref] - lost, Decimal("0.0")))))
-        context = c.ScoreSheet(
+        sheet = c.ScoreSheet(
             title=title, year=year, unit_name=unit.name, category_label=labels[unit.category],
-            revision_note=_revision_note(revision), rows=rows,
+            revision_note=_revision_note(revision), rows=[],
             deductions=[c.DeductionRow(seq=all_criteria[d.criterion_id].seq,
                                        criterion=all_criteria[d.criterion_id].text,
                                        points=pts(d.points), reason=d.reason, method=d.method.value)
@@ -509,8 +505,31 @@ def issue_score_sheets(*, session: Session, cycle_id: int, on: date, revision: i
             year=year, title=f"{title}（{unit.name}）{_revision_note(revision)}", issued_on=on,
             addressees=names.group,
             path=_path(year, "group", "考核评分表", unit.name, _revision_note(revision)),
-            template=Template.SCORE_SHEET, build=lambda _number, ctx=context: ctx))
+            template=Template.SCORE_SHEET, build=partial(_with_score_rows, sheet, lines[unit.category], taken)))
     return issue_many(session, specs, out_dir)
+
+
+@dataclass(frozen=True)
+class _ScoreLine:
+    """One criterion of a category's 考核评分表: its id, the year's points, its printed row."""
+
+    criterion_id: int
+    points: Decimal
+    row: c.IndicatorRow
+
+
+def _with_score_rows(sheet: c.ScoreSheet, lines: list[_ScoreLine], taken: dict[int, Decimal],
+                     _number: str) -> c.ScoreSheet:
+    """``sheet`` with its criteria rows, made when the document is rendered: a batch then holds
+    one unit's rows at a time, not every unit's (about 100 MB at 1,000 units)."""
+    rows = []
+    for line in lines:
+        lost = taken.get(line.criterion_id, Decimal("0.0"))
+        rows.append(c.ScoreRow(seq=line.row.seq, area=line.row.area, level1=line.row.level1, text=line.row.text,
+                               points=line.row.points, deducted=pts(lost) if lost else "",
+                               score=pts(max(line.points - lost, Decimal("0.0")))))
+    # The rows are validated as they are made; the rest of the sheet was validated when built.
+    return sheet.model_copy(update={"rows": rows})
 
 
 def issue_results_summary(*, session: Session, cycle_id: int, on: date, revision: int = 0,
