@@ -22,7 +22,7 @@ from flows.publish import circulate_and_publish
 from flows.rectification import close_cycle, open_feedback
 from flows.scheme import issue_scheme, propose_scheme
 from flows.self_check import close_self_checks, open_self_check
-from flows.waiting import wait_at_gate, wait_for_units
+from flows.waiting import can_suspend, wait_at_gate, wait_for_units
 from models.audit import OFFICE_ACTOR
 from models.cycle import Gate
 from models.stages import Stage
@@ -57,7 +57,10 @@ def annual_assessment(year: int, options: CycleOptions | None = None) -> str:
     """
     options = options or CycleOptions()
     today = options.today or office_today()
-    cycle_id = open_cycle(year, options.started_by, str(flow_run.id) if flow_run.id else None, today)
+    # A deployed run re-executes with its start's parameters on every resume, so a --today
+    # given at the start holds for the whole cycle; in-process runs are given each day anew.
+    run_day = options.today if can_suspend() else None
+    cycle_id = open_cycle(year, options.started_by, str(flow_run.id) if flow_run.id else None, today, run_day)
     unit_waits = {"self_check": 0, "scores": 0, "rectification": 0}
     while True:
         stage = read_cycle(cycle_id).stage

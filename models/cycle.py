@@ -27,6 +27,9 @@ class Cycle(SQLModel, table=True):
     config: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     flow_run_id: str | None = Field(default=None, description="the Prefect run driving this cycle")
     waiting_for: str = Field(default="", description="what the cycle waits for, e.g. gate:scheme")
+    run_day: date | None = Field(
+        default=None, description="the office date a deployed run keeps throughout (the --today it was "
+                                  "started with); None when the run takes each day as it comes")
 
     @property
     def scheme(self) -> SchemeConfig:

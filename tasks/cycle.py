@@ -26,12 +26,13 @@ class CycleView(BaseModel):
 
 
 @task(cache_policy=NO_CACHE)
-def open_cycle(year: int, actor: str, flow_run_id: str | None, today: date) -> int:
+def open_cycle(year: int, actor: str, flow_run_id: str | None, today: date, run_day: date | None) -> int:
     """Create the year's cycle, started on ``today``, with an assessment per unit (idempotent);
-    remember the run."""
+    remember the run and the date it keeps (``run_day``, None when it follows the clock)."""
     with session_scope() as session:
         cycle = procedure.start_cycle(session=session, year=year, actor=actor, started_on=today)
-        procedure.attach_run(session=session, cycle_id=cycle.id, flow_run_id=flow_run_id)  # type: ignore[arg-type]
+        procedure.attach_run(session=session, cycle_id=cycle.id, flow_run_id=flow_run_id,  # type: ignore[arg-type]
+                             run_day=run_day)
         return cycle.id  # type: ignore[return-value]
 
 

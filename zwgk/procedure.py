@@ -48,12 +48,15 @@ def start_cycle(
     return cycle
 
 
-def attach_run(*, session: Session, cycle_id: int, flow_run_id: str | None) -> None:
-    """Remember which Prefect run drives the cycle, so approvals can resume it."""
+def attach_run(*, session: Session, cycle_id: int, flow_run_id: str | None,
+               run_day: date | None = None) -> None:
+    """Remember which Prefect run drives the cycle, so approvals can resume it, and the date it
+    keeps throughout (a deployed run started with --today), so that whoever wakes it judges the
+    units' wait by the same day the run will."""
     cycle = session.get(Cycle, cycle_id)
     assert cycle is not None
-    if flow_run_id and cycle.flow_run_id != flow_run_id:
-        cycle.flow_run_id = flow_run_id
+    if flow_run_id and (cycle.flow_run_id, cycle.run_day) != (flow_run_id, run_day):
+        cycle.flow_run_id, cycle.run_day = flow_run_id, run_day
         session.add(cycle)
         session.commit()
 

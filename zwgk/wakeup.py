@@ -11,13 +11,16 @@ from zwgk.clock import office_today
 
 
 def ready_years(session: Session, *, today: date) -> list[int]:
-    """Years whose cycle waits for units and whose condition now holds."""
+    """Years whose cycle waits for units and whose condition now holds: on ``today``, or on the
+    date its deployed run keeps (it would judge the self-check period by that date, find it
+    still open and suspend again, on every command and sweep)."""
     ready = []
     for cycle in session.exec(select(Cycle).where(Cycle.waiting_for.startswith("units:"))):  # type: ignore[attr-defined]
         assert cycle.id is not None
         what = cycle.waiting_for.removeprefix("units:")
         if (
-            (what == "self_check" and procedure.self_check_done(session=session, cycle_id=cycle.id, today=today))
+            (what == "self_check"
+             and procedure.self_check_done(session=session, cycle_id=cycle.id, today=cycle.run_day or today))
             or (what == "scores" and not procedure.unscored_units(session=session, cycle_id=cycle.id))
             or (what == "rectification" and procedure.rectification_finished(session=session, cycle_id=cycle.id))
         ):

@@ -28,6 +28,22 @@ def test_self_check_wait_ends_when_the_due_date_has_passed(session: Session, dem
     assert ready_years(session, today=date(2026, 1, 22)) == [2025]
 
 
+def test_a_deployed_run_started_back_dated_is_woken_by_the_date_it_keeps(
+        session: Session, demo_cycle: Cycle) -> None:
+    # Started with --today 2026-01-05 on a server: the run judges the self-check period by that
+    # date on every resume, so a later real day must not wake it (it would suspend again at once,
+    # on every command and sweep) until every unit has sent its form.
+    procedure.attach_run(session=session, cycle_id=demo_cycle.id, flow_run_id="0b5e3c1e-0000-4000-8000-000000000002",
+                         run_day=date(2026, 1, 5))
+    open_self_check(session, demo_cycle)
+    assert ready_years(session, today=date(2026, 12, 4)) == []
+    for a in session.exec(select(Assessment)).all():
+        a.self_check_status = SelfCheckStatus.RECEIVED
+        session.add(a)
+    session.commit()
+    assert ready_years(session, today=date(2026, 12, 4)) == [2025]
+
+
 def test_self_check_wait_ends_when_every_unit_has_sent(session: Session, demo_cycle: Cycle) -> None:
     open_self_check(session, demo_cycle)
     for a in session.exec(select(Assessment)).all():
