@@ -336,7 +336,7 @@ def parse_calendar_csv(path: Path) -> list[CalendarDay]:
 
     days: list[CalendarDay] = []
     first_seen: dict[date, int] = {}
-    # Row numbers are rows as a spreadsheet shows them (header = 1), counting
+    # Row numbers are those a spreadsheet shows (header = 1), counting
     # blank rows, so the administrator can find the row in Excel/WPS.
     for row_no, cells in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in cells):

@@ -72,12 +72,13 @@ def render(report: dict[str, Any], console: Console) -> None:
         console.print("期限：" + "，".join(f"{k} {v}" for k, v in report["deadlines"].items()))
     documents = report["documents"]
     shown = documents[-LATEST_DOCUMENTS:]
-    title = f"已发文件（{len(documents)} 件" + (f"，最近 {len(shown)} 件" if len(shown) < len(documents) else "")
-    table = Table(title=title + "）")
+    cut = len(shown) < len(documents)
+    count = f"{len(documents)} 件" + (f"，最近 {len(shown)} 件" if cut else "")
+    table = Table(title=f"已发文件（{count}）")
     for col in ("文号", "标题", "日期", "文件"):
         table.add_column(col, overflow="fold")
     for d in shown:
         table.add_row(d["number"] or "—", d["title"], d["issued_on"], d["path"])
     console.print(table)
-    if len(shown) < len(documents):
+    if cut:
         console.print(f"全部文件：zwgk documents list {report['year']}（--json 为完整清单）")
