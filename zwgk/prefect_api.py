@@ -14,10 +14,10 @@ from the environment; otherwise from Prefect's active profile, which imports Pre
 import base64
 import json
 import os
-import urllib.error
 import time
-import urllib.request
 from typing import Any
+
+from zwgk.http_json import send_json
 
 #: Answers of a busy server that are tried again (as Prefect's own client does), and how often.
 RETRIED = (429, 502, 503)
@@ -45,30 +45,27 @@ def call(method: str, path: str, body: dict[str, Any] | None = None) -> Any:
     when the server cannot be reached or refuses the call."""
     api = setting("PREFECT_API_URL")
     assert api, "no Prefect API configured"
-    headers = {"Content-Type": "application/json"}
+    headers: dict[str, str] = {}
     if auth := setting("PREFECT_API_AUTH_STRING"):
         headers["Authorization"] = f"Basic {base64.b64encode(auth.encode('utf-8')).decode('ascii')}"
     elif key := setting("PREFECT_API_KEY"):
         headers["Authorization"] = f"Bearer {key}"
-    request = urllib.request.Request(
-        f"{api.rstrip('/')}/{path}", method=method, headers=headers,
-        data=None if body is None else json.dumps(body).encode("utf-8"))
     attempt = 0
     while True:
         try:
-            with urllib.request.urlopen(request, timeout=30) as response:
-                return json.loads(response.read() or b"null")
-        except urllib.error.HTTPError as error:
-            if error.code in RETRIED and attempt < RETRIES:
-                # A busy server (its database locked) answers 503: try again, as Prefect's client does.
-                time.sleep(float(error.headers.get("Retry-After") or 2 ** attempt))
-                attempt += 1
-                continue
-            raise RuntimeError(f"Prefect 服务器 {api} 拒绝了请求 {method} /{path}：{error.code} "
-                               f"{error.read().decode('utf-8', 'replace')[:300]} (request refused)") from error
+            answer = send_json(method, f"{api.rstrip('/')}/{path}", body, headers=headers, timeout=30)
         except OSError as error:
             raise RuntimeError(f"无法连接 Prefect 服务器 {api}（{error}）。请先运行 zwgk serve，或检查 "
                                "PREFECT_API_URL。 (cannot reach the Prefect server)") from error
+        if answer.status in RETRIED and attempt < RETRIES:
+            # A busy server (its database locked) answers 503: try again, as Prefect's client does.
+            time.sleep(float(answer.retry_after or 2 ** attempt))
+            attempt += 1
+            continue
+        if answer.status >= 400:
+            raise RuntimeError(f"Prefect 服务器 {api} 拒绝了请求 {method} /{path}：{answer.status} "
+                               f"{answer.text[:300]} (request refused)")
+        return json.loads(answer.text or "null")
 
 
 def run_state(flow_run_id: str) -> tuple[str, str]:

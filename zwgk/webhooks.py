@@ -18,16 +18,14 @@ import hashlib
 import hmac
 import json
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Callable, Sequence
-from typing import Any
 
 from sqlmodel import Session, select
 
 from models.chat import ChatDelivery
 from models.types import utcnow
+from zwgk.http_json import send_json
 from zwgk.mail import DEFAULT_BACKOFF, Delivery, Outcome
 from zwgk.settings import Robot, Settings, get_settings
 
@@ -92,13 +90,14 @@ class ChatSender:
         error = ""
         for attempt in range(1, len(self._backoff) + 2):
             try:
-                status, body = _post_json(signed_url(robot, int(self._clock() * 1000)), payload)
-                answer = json.loads(body) if status == 200 else {}
+                sent = send_json("POST", signed_url(robot, int(self._clock() * 1000)), payload,
+                                 timeout=_TIMEOUT_S)
+                answer = json.loads(sent.text) if sent.status == 200 else {}
                 if not isinstance(answer, dict):
-                    raise ValueError(f"unexpected answer {body[:200]!r}")
-                if status == 200 and answer.get("errcode") == 0:
+                    raise ValueError(f"unexpected answer {sent.text[:200]!r}")
+                if sent.status == 200 and answer.get("errcode") == 0:
                     return Outcome(Delivery.SENT, attempt)
-                error = f"HTTP {status} {answer.get('errmsg', body[:200])}"
+                error = f"HTTP {sent.status} {answer.get('errmsg', sent.text[:200])}"
             except (OSError, ValueError) as exc:  # OSError: refused, timed out; ValueError: not JSON
                 error = f"{type(exc).__name__}: {exc}"
             if attempt <= len(self._backoff):
@@ -132,14 +131,3 @@ class ChatSender:
         session.commit()
         return outcome
 
-
-def _post_json(url: str, payload: dict[str, Any]) -> tuple[int, str]:
-    """POST ``payload`` as JSON; the HTTP status and body. urllib rather than an HTTP client
-    library, which would cost every command's start (as in zwgk.prefect_api)."""
-    request = urllib.request.Request(url, data=json.dumps(payload, ensure_ascii=False).encode("utf-8"),
-                                     headers={"Content-Type": "application/json; charset=utf-8"}, method="POST")
-    try:
-        with urllib.request.urlopen(request, timeout=_TIMEOUT_S) as response:  # noqa: S310 (http(s) only: Robot.url)
-            return response.status, response.read().decode("utf-8", "replace")
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode("utf-8", "replace")
