@@ -18,6 +18,7 @@ demo: $(STAMP)
 	$(BIN)/zwgk demo
 
 test: $(STAMP)
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)

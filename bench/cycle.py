@@ -131,12 +131,13 @@ def main() -> None:
 
 def run(units: int, db: str, out: Path, temp: Path) -> dict[str, Any]:
     """Build the district, run the scripted cycle, measure; the JSON result."""
-    from zwgk.documents import paperwork, register
+    from zwgk.documents import register
+    from zwgk.documents.issue import rectification as rectification_documents
 
     recorder, timer = Recorder(), Timer()
     register.render_docx = recorder.wrap(register.render_docx)  # type: ignore[assignment]
-    paperwork.issue_rectification_notices = timer.wrap(  # type: ignore[assignment]
-        NOTICE, paperwork.issue_rectification_notices)
+    rectification_documents.issue_rectification_notices = timer.wrap(  # type: ignore[assignment]
+        NOTICE, rectification_documents.issue_rectification_notices)
     log(f"zwgk bench: {units} units, db {db.split('@')[-1]}, out {out}")
     begin = time.perf_counter()
     stage = cycle_script(units, db, out, temp, timer)
@@ -186,12 +187,16 @@ def cycle_script(units: int, db: str, out: Path, temp: Path, timer: Timer) -> st
     from models.assessment import DailyMethod
     from models.cycle import Gate, get_cycle
     from models.units import Unit
-    from zwgk import daily, rectification, runs, scoresheets, selfcheck, sweep
-    from zwgk.db import get_engine, init_schema
-    from zwgk.demo import unit_reply_file
-    from zwgk.gates import Decision
-    from zwgk.paths import score_workbook_path
-    from zwgk.scripted import fill_score_workbook, fill_self_check_form
+    from zwgk.adapters.db import get_engine, init_schema
+    from zwgk.assessment import daily_records
+    from zwgk.core.paths import score_workbook_path
+    from zwgk.cycle.gates import Decision
+    from zwgk.deadlines import sweep
+    from zwgk.demo.filler import fill_score_workbook, fill_self_check_form
+    from zwgk.demo.script import unit_reply_file
+    from zwgk.intake import score_workbook, self_check
+    from zwgk.rectification import lifecycle
+    from zwgk.runner import runs
 
     inbox = temp / "inbox"
     engine = get_engine(db)
@@ -223,54 +228,54 @@ def cycle_script(units: int, db: str, out: Path, temp: Path, timer: Timer) -> st
         with timer.stage("daily_records"):
             for index, name in enumerate(names):
                 if index % 40 == 7:
-                    daily.add_daily_record(session, year=YEAR, unit_name=name, criterion_ref=daily_ref(name),
+                    daily_records.add_daily_record(session, year=YEAR, unit_name=name, criterion_ref=daily_ref(name),
                                            points=Decimal("0.5"), method=DailyMethod.SPOT_CHECK,
                                            finding="政府信息公开指南超过一年未更新（合成数据）",
                                            by=OFFICE_HEAD, on=date(2025, 6, 1 + index % 28))
         flow("scheme", lambda: decide(Gate.SCHEME, LEADER, SCHEME_ON, "同意印发实施方案"))
         with timer.stage("units_fill_self_checks"):
-            forms = filled_forms(session, inbox, selfcheck, timer.people(fill_self_check_form))
+            forms = filled_forms(session, inbox, self_check, timer.people(fill_self_check_form))
         late = [n for i, n in enumerate(names) if i % 25 == 3]
         silent = {n for i, n in enumerate(names) if i % 100 == 11}
         with timer.stage("import_self_checks"):
-            imported = selfcheck.import_self_checks(
+            imported = self_check.import_self_checks(
                 session, year=YEAR, files=[forms[n] for n in names if n not in silent and n not in late],
                 received_on=ON_TIME)
             assert not imported.problems, imported.problems[:3]
         sweeps(LATE_SWEEP_ON)
         with timer.stage("import_self_checks"):
-            imported = selfcheck.import_self_checks(
+            imported = self_check.import_self_checks(
                 session, year=YEAR, files=[forms[n] for n in late if n not in silent], received_on=LATE_ON)
             assert not imported.problems, imported.problems[:3]
         sweeps(LATE_ON)
         flow("close_self_check", lambda: runs.resume(session, YEAR, today=LATE_ON))
         cycle_id = get_cycle(session, YEAR).id
         assert cycle_id is not None
-        path = score_workbook_path(cycle_id)
+        path = score_workbook_path(YEAR)
         with timer.stage("group_fill_scores"):  # the workbook the flow handed out
             timer.people(fill_score_workbook)(path, group_deductions(session, cycle_id))
         with timer.stage("import_scores"):
-            report = scoresheets.import_score_workbook(session, cycle_id=cycle_id, path=path, by="考核组")
+            report = score_workbook.import_score_workbook(session, cycle_id=cycle_id, path=path, by="考核组")
             assert not report.problems, report.problems[:3]
         flow("finish_scoring", lambda: runs.resume(session, YEAR, today=SCORES_ON))
         flow("review_approve", lambda: decide(Gate.OFFICE_REVIEW, OFFICE_HEAD, REVIEW_ON, "审核无误"))
         flow("leading_group_approve", lambda: decide(Gate.LEADING_GROUP, LEADER, APPROVE_ON, "同意通报"))
-        rectifying = [row.unit for row in rectification.list_items(session, year=YEAR)]
+        rectifying = [row.unit for row in lifecycle.list_items(session, year=YEAR)]
         late_rectifiers = set(rectifying[3::30])
         with timer.stage("rectification_intake"):
             for name in rectifying:
                 if name not in late_rectifiers:
-                    rectification.receive_plan(session, year=YEAR, unit_name=name, on=PLANS_ON,
+                    lifecycle.receive_plan(session, year=YEAR, unit_name=name, on=PLANS_ON,
                                                file=unit_reply_file(inbox, name, "整改方案"))
         sweeps(LATE_PLAN_SWEEP_ON)
         with timer.stage("rectification_intake"):
             for name in rectifying:
                 if name in late_rectifiers:
-                    rectification.receive_plan(session, year=YEAR, unit_name=name, on=LATE_PLAN_SWEEP_ON,
+                    lifecycle.receive_plan(session, year=YEAR, unit_name=name, on=LATE_PLAN_SWEEP_ON,
                                                file=unit_reply_file(inbox, name, "整改方案"))
-                rectification.receive_report(session, year=YEAR, unit_name=name, on=REPORTS_ON,
+                lifecycle.receive_report(session, year=YEAR, unit_name=name, on=REPORTS_ON,
                                              file=unit_reply_file(inbox, name, "整改报告"))
-                rectification.verify(session, year=YEAR, unit_name=name, by=OFFICE_HEAD, on=REPORTS_ON)
+                lifecycle.verify(session, year=YEAR, unit_name=name, by=OFFICE_HEAD, on=REPORTS_ON)
         flow("close_cycle", lambda: runs.resume(session, YEAR, today=REPORTS_ON))
         return str(get_cycle(session, YEAR).stage)
 
@@ -278,7 +283,7 @@ def cycle_script(units: int, db: str, out: Path, temp: Path, timer: Timer) -> st
 def build_district(session: Any, units: int) -> None:
     """N synthetic units (one township to two departments) and the people who decide."""
     from models.units import Category, Member, Unit
-    from zwgk.roster import upsert_units
+    from zwgk.setup.units import upsert_units
 
     townships = units // 3
     upsert_units(session, [
@@ -300,19 +305,19 @@ def daily_ref(unit_name: str) -> str:
     return "T039" if unit_name.startswith("合成乡镇") else "D056"
 
 
-def filled_forms(session: Any, inbox: Path, selfcheck: Any,
+def filled_forms(session: Any, inbox: Path, self_check: Any,
                  fill: Callable[[Path, Mapping[str, Decimal]], None]) -> dict[str, Path]:
     """Every unit's self-check form, filled: full marks except one criterion in nine."""
     from sqlmodel import select
 
     from models.cycle import get_cycle, scheme_points
     from models.units import Unit
-    from zwgk.workbooks import regular_criteria
+    from zwgk.intake.forms import regular_criteria
 
     cycle_id = get_cycle(session, YEAR).id
     points = scheme_points(session, cycle_id)
     lines = regular_criteria(session, cycle_id)
-    paths = selfcheck.write_self_check_forms(session, year=YEAR, out_dir=inbox)
+    paths = self_check.write_self_check_forms(session, year=YEAR, out_dir=inbox)
     units = session.exec(select(Unit).order_by(Unit.id)).all()
     forms = {}
     for index, (unit, path) in enumerate(zip(units, paths, strict=True)):
@@ -330,7 +335,7 @@ def group_deductions(session: Any, cycle_id: int) -> dict[str, list[tuple[str, D
     from models.assessment import GroupMethod
     from models.cycle import scheme_points
     from models.units import Unit
-    from zwgk.workbooks import regular_criteria
+    from zwgk.intake.forms import regular_criteria
 
     points = scheme_points(session, cycle_id)
     lines = regular_criteria(session, cycle_id)
@@ -371,22 +376,27 @@ def workbooks_floor(db: str, folder: Path) -> float:
 
     from sqlmodel import Session
 
+    from models.assessment import assessed_units
     from models.cycle import get_cycle
     from models.units import category_labels
-    from zwgk import scoresheets, selfcheck
-    from zwgk.db import get_engine
-    from zwgk.lookup import assessed_units
-    from zwgk.workbooks import (add_styles, criteria_checksum, new_workbook, regular_criteria, save_filled,
-                                template_parts, write_identity)
+    from zwgk.adapters.db import get_engine
+    from zwgk.adapters.spreadsheets.xlsx import (
+        add_styles,
+        new_workbook,
+        save_filled,
+        template_parts,
+    )
+    from zwgk.intake import score_workbook, self_check
+    from zwgk.intake.forms import criteria_checksum, regular_criteria, write_identity
 
     with Session(get_engine(db), expire_on_commit=False) as session:
         cycle = get_cycle(session, YEAR)
         assert cycle.id is not None
-        lines, units = regular_criteria(session, cycle.id), list(assessed_units(session, cycle.id).values())
+        lines, units = regular_criteria(session, cycle.id), assessed_units(session, cycle.id)
         labels = category_labels(session)
     folder.mkdir(parents=True, exist_ok=True)
     begin = time.perf_counter()
-    templates = {category: template_parts(partial(selfcheck._template, year=YEAR, label=labels[category], lines=rows),
+    templates = {category: template_parts(partial(self_check._template, year=YEAR, label=labels[category], lines=rows),
                                           lock_structure=True) for category, rows in lines.items()}
     for number, (_, unit) in enumerate(units):
         save_filled(templates[unit.category], folder / f"form{number}.xlsx",
@@ -395,7 +405,7 @@ def workbooks_floor(db: str, folder: Path) -> float:
     styles = add_styles(workbook)
     for number, (assessment, unit) in enumerate(units):
         sheet = workbook.add_worksheet(f"单位{number}")
-        scoresheets._unit_sheet(sheet, YEAR, assessment, unit, labels[unit.category], lines[unit.category], {}, [], "",
+        score_workbook._unit_sheet(sheet, YEAR, assessment, unit, labels[unit.category], lines[unit.category], {}, [], "",
                                  styles)
         sheet._opt_close()
     write_identity(workbook, "score-workbook", YEAR,

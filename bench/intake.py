@@ -29,11 +29,11 @@ def prepare(units: int, folder: Path) -> str:
     from sqlmodel import Session, select
 
     from models.units import Unit
-    from zwgk.db import get_engine, init_schema
-    from zwgk.procedure import start_cycle
-    from zwgk.scripted import fill_self_check_form
-    from zwgk.selfcheck import form_path, write_self_check_forms
-    from zwgk.workbooks import regular_criteria
+    from zwgk.adapters.db import get_engine, init_schema
+    from zwgk.cycle.steps import start_cycle
+    from zwgk.demo.filler import fill_self_check_form
+    from zwgk.intake.forms import regular_criteria
+    from zwgk.intake.self_check import form_path, write_self_check_forms
 
     url = f"sqlite:///{folder / 'intake.db'}"
     engine = get_engine(url)
@@ -74,8 +74,8 @@ def import_batch(url: str, inbox: Path) -> dict[str, Any]:
     """Import every form of ``inbox`` in one batch (run in a fresh process); time and peak."""
     from sqlmodel import Session
 
-    from zwgk.db import get_engine
-    from zwgk.selfcheck import import_self_checks
+    from zwgk.adapters.db import get_engine
+    from zwgk.intake.self_check import import_self_checks
 
     files = sorted(inbox.glob("*.xlsx"))
     begin = time.perf_counter()

@@ -75,7 +75,7 @@ def served_approvals(env: dict[str, str], db: Path, cycles: int) -> list[float]:
     """For ``cycles`` years: start the deployment, wait at the scheme gate, then time `zwgk
     approve` until the next stage's documents are registered."""
     from tests.flows.conftest import free_port
-    from zwgk.serve import wait_for_server
+    from zwgk.runner.serve import wait_for_server
 
     port = free_port()
     home = Path(env["ZWGK_OUT_DIR"]).parent / "prefect-home"
@@ -87,7 +87,7 @@ def served_approvals(env: dict[str, str], db: Path, cycles: int) -> list[float]:
     serving = None
     try:
         wait_for_server(served_env["PREFECT_API_URL"], timeout=180)
-        serving = subprocess.Popen([sys.executable, "-c", "from zwgk.serve import serve_deployments; "
+        serving = subprocess.Popen([sys.executable, "-c", "from zwgk.runner.serve import serve_deployments; "
                                     "serve_deployments()"], env=served_env, cwd=REPO, stdout=logs, stderr=logs)
         times = []
         for year in range(FIRST_YEAR, FIRST_YEAR + cycles):

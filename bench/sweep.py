@@ -54,10 +54,10 @@ def run(count: int, db: str, out: Path) -> dict[str, Any]:
     from models.deadlines import DEADLINE_BASIS, Deadline, DeadlineKind
     from models.reminders import next_action_on
     from models.units import Category, Unit
-    from zwgk.db import get_engine, init_schema
-    from zwgk.procedure import start_cycle
-    from zwgk.roster import upsert_units
-    from zwgk.sweep import run_sweep
+    from zwgk.adapters.db import get_engine, init_schema
+    from zwgk.cycle.steps import start_cycle
+    from zwgk.deadlines.sweep import run_sweep
+    from zwgk.setup.units import upsert_units
 
     engine = get_engine(db)
     init_schema(engine)
@@ -69,7 +69,7 @@ def run(count: int, db: str, out: Path) -> dict[str, Any]:
         calendar = load_calendar(session)
         due = [calendar.add_workdays(TODAY, 2 + n) for n in range(SPREAD)]
         unit_ids = session.exec(select(Unit.id).order_by(col(Unit.id))).all()
-        # As zwgk.deadlines.open_deadlines stores them: with the day their first slot fires.
+        # As zwgk.deadlines.rows.open_deadlines stores them: with the day their first slot fires.
         starts_on, policy = date(2026, 1, 5), cycle.scheme.reminders
         first = [next_action_on(current=None, due_on=on, policy=policy, calendar=calendar,
                                 period=calendar.workdays_between(starts_on, on)) for on in due]

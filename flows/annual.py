@@ -23,7 +23,6 @@ from flows.rectification import close_cycle, open_feedback
 from flows.scheme import issue_scheme, propose_scheme
 from flows.self_check import close_self_checks, open_self_check
 from flows.waiting import can_suspend, wait_at_gate, wait_for_units
-from models.audit import OFFICE_ACTOR
 from models.cycle import Gate
 from models.stages import Stage
 from tasks.cycle import (
@@ -36,7 +35,8 @@ from tasks.cycle import (
     set_waiting,
     unscored_units,
 )
-from zwgk.clock import office_today
+from zwgk.core.actors import OFFICE_ACTOR
+from zwgk.core.clock import office_today
 
 
 class CycleOptions(BaseModel):

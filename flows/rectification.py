@@ -2,11 +2,11 @@
 
 from datetime import date
 
-from models.audit import OFFICE_ACTOR
 from models.stages import Stage
 from tasks import dashboard, documents
 from tasks.cycle import advance, open_rectification
 from tasks.deadlines import open_rectification_deadlines
+from zwgk.core.actors import OFFICE_ACTOR
 
 
 def open_feedback(cycle_id: int, today: date) -> None:

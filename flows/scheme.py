@@ -3,10 +3,10 @@ office issues the year's implementation scheme."""
 
 from datetime import date
 
-from models.audit import OFFICE_ACTOR
 from models.stages import Stage
 from tasks import dashboard, documents
 from tasks.cycle import advance
+from zwgk.core.actors import OFFICE_ACTOR
 
 
 def propose_scheme(cycle_id: int) -> None:

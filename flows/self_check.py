@@ -2,11 +2,11 @@
 
 from datetime import date
 
-from models.audit import OFFICE_ACTOR
 from models.stages import Stage
 from tasks import dashboard, documents
 from tasks.cycle import advance, close_self_check
 from tasks.deadlines import open_self_check_deadlines
+from zwgk.core.actors import OFFICE_ACTOR
 
 
 def open_self_check(cycle_id: int, today: date) -> date:

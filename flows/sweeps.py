@@ -1,4 +1,7 @@
-"""The scheduled sweeps (cron in prefect.yaml, also runnable by hand with ``zwgk sweep``)."""
+"""The scheduled sweeps (cron in prefect.yaml, also runnable by hand with ``zwgk sweep``).
+
+A sweep is an entry point like a command: after the sweep task it wakes the annual runs whose
+wait is over (zwgk.runner.wake), which no task may do."""
 
 from datetime import date
 from typing import Annotated, Any
@@ -6,9 +9,10 @@ from typing import Annotated, Any
 from prefect import flow
 from pydantic import Field
 
-from tasks.cycle import wake_ready_runs
-from tasks.reminders import sweep_deadlines
-from zwgk.clock import office_today
+from tasks.sweep import sweep_deadlines
+from zwgk.adapters.db import session_scope
+from zwgk.core.clock import office_today
+from zwgk.runner.wake import wake_ready_runs
 
 Today = Annotated[date | None, Field(description="按哪一天执行（默认今天，北京时间）")]
 DryRun = Annotated[bool, Field(description="只列出将要发送的提醒和督办，不发送、不记录")]
@@ -19,7 +23,8 @@ def _sweep(selection: str, today: date | None, dry_run: bool) -> dict[str, Any]:
     report = sweep_deadlines(day, dry_run, selection)
     if not dry_run:
         # A passed self-check due date (or a completed set) lets the annual run carry on.
-        report["resumed"] = wake_ready_runs(day)
+        with session_scope() as session:
+            report["resumed"] = [info.outcome for info in wake_ready_runs(session, today=day)]
     return report
 
 

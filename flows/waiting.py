@@ -15,9 +15,15 @@ from prefect.input import RunInput
 from pydantic import Field
 
 from models.cycle import Gate
-from models.stages import Stage
 from tasks.cycle import pending_gate_round, read_cycle, record_decision, set_waiting
-from zwgk.gates import GATE_LABELS, GATE_STAGE, Decision, GateRefused
+from zwgk.cycle.gates import (
+    GATE_LABELS,
+    GATE_STAGE,
+    RETURN_TARGETS,
+    Decision,
+    GateRefused,
+    return_stage,
+)
 
 
 class GateInput(RunInput):
@@ -26,13 +32,13 @@ class GateInput(RunInput):
     decision: Literal["approve", "return"] = Field(description="approve 同意 / return 退回")
     by: str = Field(description="决定人姓名：领导小组成员（审核环节为办公室工作人员）")
     comment: str = Field(default="", description="意见")
-    return_to: Literal["", "office_review", "group_assessment"] = Field(
-        default="", description="退回到：office_review 办公室审核 / group_assessment 考核组（仅领导小组审定可选）"
+    return_to: Literal[("", *RETURN_TARGETS)] = Field(  # type: ignore[valid-type]
+        default="", description="退回到：office-review 办公室审核 / group 考核组（仅领导小组审定可选）"
     )
 
     def to_decision(self, gate: Gate) -> Decision:
         return Decision(gate=gate, decision=self.decision, by=self.by, comment=self.comment,
-                        return_to=Stage(self.return_to) if self.return_to else None)
+                        return_to=return_stage(self.return_to))
 
 
 def can_suspend() -> bool:

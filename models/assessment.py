@@ -6,9 +6,10 @@ from decimal import Decimal
 from enum import StrEnum
 
 from sqlalchemy import UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, Session, SQLModel, col, select
 
 from models.types import Points, utcnow
+from models.units import Unit
 
 
 class SelfCheckStatus(StrEnum):
@@ -131,3 +132,11 @@ class SpecialItem(SQLModel, table=True):
     evidence: str = ""
     recorded_by: str
     recorded_at: datetime = Field(default_factory=utcnow)
+
+
+def assessed_units(session: Session, cycle_id: int) -> list[tuple[Assessment, Unit]]:
+    """Every unit assessed in the cycle with its assessment, in register order (unit id)."""
+    return list(session.exec(
+        select(Assessment, Unit).join(Unit, col(Unit.id) == Assessment.unit_id)
+        .where(Assessment.cycle_id == cycle_id).order_by(col(Unit.id))
+    ).all())

@@ -17,8 +17,6 @@ from sqlmodel import Field, Session, SQLModel, select
 from models.types import utcnow
 
 GENESIS = "0" * 64
-# The actor recorded for steps the procedure takes in the office's name.
-OFFICE_ACTOR = "领导小组办公室"
 
 
 class AuditEntry(SQLModel, table=True):

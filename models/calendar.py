@@ -22,7 +22,7 @@ from pathlib import Path
 import chinese_calendar
 from sqlmodel import Field, Session, SQLModel, select
 
-from models.audit import OFFICE_ACTOR, record
+from models.audit import record
 from models.text import TextRefused, clean_text, decode_csv
 
 __all__ = [
@@ -265,7 +265,7 @@ def load_calendar(session: Session) -> WorkCalendar:
     return WorkCalendar({row.day: row.is_workday for row in rows})
 
 
-def import_calendar(session: Session, rows: Iterable[CalendarDay], *, actor: str = OFFICE_ACTOR) -> int:
+def import_calendar(session: Session, rows: Iterable[CalendarDay], *, actor: str) -> int:
     """Upsert ``rows`` by day, audit what changed as done by ``actor``, commit, and return how
     many rows were written.
 

@@ -9,7 +9,13 @@ from sqlalchemy import JSON, Column, update
 from sqlmodel import Field, Session, SQLModel, select
 
 from models.audit import append_audit
-from models.catalog import Criterion, SchemePoint, catalog_specs, resolve_points, sync_catalog
+from models.catalog import (
+    Criterion,
+    SchemePoint,
+    catalog_specs,
+    resolve_points,
+    sync_catalog,
+)
 from models.scheme import SchemeConfig
 from models.stages import Stage, check_transition
 from models.types import utcnow
@@ -68,11 +74,14 @@ class GateDecision(SQLModel, table=True):
 
 
 class CycleNotFound(LookupError):
-    """No cycle for the year asked for."""
+    """No cycle for the year (or the id) asked for."""
 
-    def __init__(self, year: int) -> None:
-        super().__init__(f"{year} 年度考核尚未启动 (no assessment cycle for {year}); "
-                         f"先运行 zwgk cycle start {year}")
+    def __init__(self, year: int | None = None, *, cycle_id: int | None = None) -> None:
+        if year is not None:
+            message = f"{year} 年度考核尚未启动 (no assessment cycle for {year}); 先运行 zwgk cycle start {year}"
+        else:
+            message = f"没有编号为 {cycle_id} 的考核年度 (no cycle with id {cycle_id})"
+        super().__init__(message)
         self.year = year
 
 
@@ -85,6 +94,14 @@ def get_cycle(session: Session, year: int) -> Cycle:
     cycle = session.exec(select(Cycle).where(Cycle.year == year)).first()
     if cycle is None:
         raise CycleNotFound(year)
+    return cycle
+
+
+def cycle_by_id(session: Session, cycle_id: int) -> Cycle:
+    """The cycle with id ``cycle_id`` or CycleNotFound."""
+    cycle = session.get(Cycle, cycle_id)
+    if cycle is None:
+        raise CycleNotFound(cycle_id=cycle_id)
     return cycle
 
 
@@ -135,9 +152,7 @@ def transition(
     The update is conditional on the stage read, so two processes racing to move the same
     cycle cannot both succeed: the loser gets StageConflict and nothing is written.
     """
-    cycle = session.get(Cycle, cycle_id)
-    if cycle is None:
-        raise LookupError(f"no cycle with id {cycle_id}")
+    cycle = cycle_by_id(session, cycle_id)
     session.refresh(cycle)
     current = cycle.stage
     meaning = check_transition(current, to)

@@ -3,8 +3,8 @@
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Index, UniqueConstraint, column
-from sqlmodel import Field, SQLModel
+from sqlalchemy import Index, UniqueConstraint, column, func
+from sqlmodel import Field, Session, SQLModel, select
 
 from models.types import utcnow
 
@@ -97,3 +97,11 @@ class Reminder(SQLModel, table=True):
     claim: str = Field(default="", description="token of the sweep that claimed the slot")
     claimed_at: datetime = Field(default_factory=utcnow)
     created_at: datetime = Field(default_factory=utcnow)
+
+
+def self_check_due_on(*, session: Session, cycle_id: int) -> date | None:
+    """The self-check due date of the cycle (the latest unit deadline), if deadlines are open."""
+    return session.exec(
+        select(func.max(Deadline.due_on)).where(
+            Deadline.cycle_id == cycle_id, Deadline.kind == DeadlineKind.SELF_CHECK)
+    ).one()

@@ -7,7 +7,7 @@ A database without a row uses the Wudang defaults (the measures this tool was bu
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, Session, SQLModel
 
 
 class OrganKey(StrEnum):
@@ -83,3 +83,9 @@ class DistrictProfile(SQLModel, table=True):
             fields.update({f"{key}_name": organ.name, f"{key}_mark": organ.mark,
                            f"{key}_prefix": organ.prefix})
         return cls(**fields)
+
+
+def district_profile(session: Session) -> Profile:
+    """The stored profile, or the Wudang defaults (``is_default``) when none was imported."""
+    row = session.get(DistrictProfile, 1)
+    return row.profile() if row is not None else DEFAULT_PROFILE

@@ -10,10 +10,11 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 from pydantic import BaseModel
 
-from models.cycle import Cycle, Gate, transition
+from models.cycle import Gate, cycle_by_id, transition
 from models.stages import Stage
-from zwgk import gates, procedure, wakeup
-from zwgk.db import session_scope
+from zwgk.adapters.db import session_scope
+from zwgk.cycle import gates, steps
+from zwgk.rectification import lifecycle
 
 
 class CycleView(BaseModel):
@@ -30,8 +31,8 @@ def open_cycle(year: int, actor: str, flow_run_id: str | None, today: date, run_
     """Create the year's cycle, started on ``today``, with an assessment per unit (idempotent);
     remember the run and the date it keeps (``run_day``, None when it follows the clock)."""
     with session_scope() as session:
-        cycle = procedure.start_cycle(session=session, year=year, actor=actor, started_on=today)
-        procedure.attach_run(session=session, cycle_id=cycle.id, flow_run_id=flow_run_id,  # type: ignore[arg-type]
+        cycle = steps.start_cycle(session=session, year=year, actor=actor, started_on=today)
+        steps.attach_run(session=session, cycle_id=cycle.id, flow_run_id=flow_run_id,  # type: ignore[arg-type]
                              run_day=run_day)
         return cycle.id  # type: ignore[return-value]
 
@@ -40,8 +41,7 @@ def open_cycle(year: int, actor: str, flow_run_id: str | None, today: date, run_
 def read_cycle(cycle_id: int) -> CycleView:
     """The cycle's stage and what it waits for, as stored now."""
     with session_scope() as session:
-        cycle = session.get(Cycle, cycle_id)
-        assert cycle is not None
+        cycle = cycle_by_id(session, cycle_id)
         return CycleView(id=cycle_id, year=cycle.year, stage=cycle.stage, waiting_for=cycle.waiting_for)
 
 
@@ -49,9 +49,7 @@ def read_cycle(cycle_id: int) -> CycleView:
 def advance(cycle_id: int, frm: Stage, to: Stage, actor: str, comment: str = "") -> Stage:
     """Move the cycle from ``frm`` to ``to``; a cycle already at ``to`` is left as it is."""
     with session_scope() as session:
-        cycle = session.get(Cycle, cycle_id)
-        assert cycle is not None
-        if cycle.stage == to:
+        if cycle_by_id(session, cycle_id).stage == to:
             return to
         return transition(session=session, cycle_id=cycle_id, to=to, actor=actor,
                           comment=comment).stage
@@ -61,7 +59,7 @@ def advance(cycle_id: int, frm: Stage, to: Stage, actor: str, comment: str = "")
 def set_waiting(cycle_id: int, waiting_for: str) -> None:
     """Record what the cycle waits for (shown by `zwgk cycle status`)."""
     with session_scope() as session:
-        procedure.set_waiting(session=session, cycle_id=cycle_id, waiting_for=waiting_for)
+        steps.set_waiting(session=session, cycle_id=cycle_id, waiting_for=waiting_for)
 
 
 @task(cache_policy=NO_CACHE)
@@ -82,35 +80,35 @@ def record_decision(cycle_id: int, decision: gates.Decision) -> int:
 def self_check_done(cycle_id: int, today: date) -> bool:
     """Every unit has sent its self-check, or the due date has passed."""
     with session_scope() as session:
-        return procedure.self_check_done(session=session, cycle_id=cycle_id, today=today)
+        return steps.self_check_done(session=session, cycle_id=cycle_id, today=today)
 
 
 @task(cache_policy=NO_CACHE)
 def close_self_check(cycle_id: int, today: date) -> list[int]:
     """Record the units that never sent a self-check (a deduction basis)."""
     with session_scope() as session:
-        return procedure.close_self_check(session=session, cycle_id=cycle_id, today=today)
+        return steps.close_self_check(session=session, cycle_id=cycle_id, today=today)
 
 
 @task(cache_policy=NO_CACHE)
 def unscored_units(cycle_id: int) -> list[int]:
     """Units the group has not scored yet."""
     with session_scope() as session:
-        return procedure.unscored_units(session=session, cycle_id=cycle_id)
+        return steps.unscored_units(session=session, cycle_id=cycle_id)
 
 
 @task(cache_policy=NO_CACHE)
 def open_rectification(cycle_id: int, on: date) -> int:
     """One rectification item per unit with problems (article 11)."""
     with session_scope() as session:
-        return procedure.open_rectification(session=session, cycle_id=cycle_id, on=on)
+        return lifecycle.open_rectification(session=session, cycle_id=cycle_id, on=on)
 
 
 @task(cache_policy=NO_CACHE)
 def rectification_finished(cycle_id: int) -> bool:
     """Every rectification item has been verified."""
     with session_scope() as session:
-        return procedure.rectification_finished(session=session, cycle_id=cycle_id)
+        return lifecycle.rectification_finished(session=session, cycle_id=cycle_id)
 
 
 @task(cache_policy=NO_CACHE)
@@ -125,10 +123,3 @@ def score_revision(cycle_id: int) -> int:
     """How many times the scores were sent back to the group (numbers the score documents)."""
     with session_scope() as session:
         return gates.returns_to_group(session, cycle_id=cycle_id)
-
-
-@task(cache_policy=NO_CACHE)
-def wake_ready_runs(today: date) -> list[str]:
-    """Resume the annual runs whose wait for units is over; where each one went."""
-    with session_scope() as session:
-        return [info.outcome for info in wakeup.wake_ready_runs(session, today=today)]

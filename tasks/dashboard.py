@@ -5,32 +5,27 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from sqlmodel import select
 
-from models.assessment import SELF_CHECK_LABELS, Assessment
-from models.cycle import Cycle
+from models.assessment import SELF_CHECK_LABELS, assessed_units
+from models.cycle import cycle_by_id
 from models.documents import IssuedDocument
 from models.stages import STAGE_LABELS
-from models.units import Unit, category_labels
-from zwgk import results
-from zwgk.db import session_scope
-
+from models.units import category_labels
+from zwgk.adapters.db import session_scope
+from zwgk.results import ranking
 
 
 @task(cache_policy=NO_CACHE)
 def publish_self_check_table(cycle_id: int) -> None:
     """Each unit's self-check status."""
     with session_scope() as session:
-        cycle = session.get(Cycle, cycle_id)
-        assert cycle is not None
-        rows = session.exec(
-            select(Unit.name, Unit.category, Assessment.self_check_status, Assessment.self_check_received_on)
-            .join(Assessment, Assessment.unit_id == Unit.id)  # type: ignore[arg-type]
-            .where(Assessment.cycle_id == cycle_id).order_by(Unit.id)
-        ).all()
+        cycle = cycle_by_id(session, cycle_id)
+        rows = assessed_units(session, cycle_id)
         labels = category_labels(session)
     create_table_artifact(
         key=f"zwgk-{cycle.year}-self-check",
-        table=[{"单位": n, "类别": labels[c], "自查材料": SELF_CHECK_LABELS[s],
-                "报送日期": r.isoformat() if r else ""} for n, c, s, r in rows],
+        table=[{"单位": u.name, "类别": labels[u.category], "自查材料": SELF_CHECK_LABELS[a.self_check_status],
+                "报送日期": a.self_check_received_on.isoformat() if a.self_check_received_on else ""}
+               for a, u in rows],
         description=f"{cycle.year} 年度各单位自查材料报送情况",
     )
 
@@ -39,9 +34,8 @@ def publish_self_check_table(cycle_id: int) -> None:
 def publish_results_table(cycle_id: int) -> None:
     """Scores, grades and ranks per category, with the self-score beside the group's."""
     with session_scope() as session:
-        cycle = session.get(Cycle, cycle_id)
-        assert cycle is not None
-        table = results.results_table(session, cycle_id=cycle_id)
+        cycle = cycle_by_id(session, cycle_id)
+        table = ranking.results_table(session, cycle_id=cycle_id)
         labels = category_labels(session)
     create_table_artifact(
         key=f"zwgk-{cycle.year}-results",
@@ -56,8 +50,7 @@ def publish_results_table(cycle_id: int) -> None:
 def publish_documents(cycle_id: int) -> None:
     """The stage the cycle is in and every document issued so far."""
     with session_scope() as session:
-        cycle = session.get(Cycle, cycle_id)
-        assert cycle is not None
+        cycle = cycle_by_id(session, cycle_id)
         docs = session.exec(select(IssuedDocument).where(IssuedDocument.cycle_id == cycle_id)
                             .order_by(IssuedDocument.id)).all()  # type: ignore[arg-type]
     lines = [f"# {cycle.year} 年度政务公开工作考核", "",

@@ -5,8 +5,8 @@ from datetime import date
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from zwgk import deadlines
-from zwgk.db import session_scope
+from zwgk.adapters.db import session_scope
+from zwgk.deadlines import rows as deadlines
 
 
 @task(cache_policy=NO_CACHE)

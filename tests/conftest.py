@@ -12,10 +12,10 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
 from models.cycle import Cycle
-from zwgk.db import forget_engines, get_engine, init_schema
-from zwgk.procedure import start_cycle
-from zwgk.roster import load_demo
-from zwgk.settings import get_settings
+from zwgk.adapters.db import forget_engines, get_engine, init_schema
+from zwgk.core.settings import get_settings
+from zwgk.cycle.steps import start_cycle
+from zwgk.demo.district import load_demo
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from zwgk.serve import wait_for_server
+from zwgk.runner.serve import wait_for_server
 
 REPO = Path(__file__).parents[2]
 

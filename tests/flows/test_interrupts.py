@@ -19,11 +19,11 @@ from models.assessment import Assessment
 from models.cycle import Cycle, transition
 from models.stages import Stage
 from tests.flows.test_crash_safety import ZWGK, demo_env, documents_issued, run_demo
-from zwgk import runs
-from zwgk.cli import app
-from zwgk.db import get_engine
-from zwgk.procedure import set_waiting
-from zwgk.seal import verify_trail
+from zwgk.adapters.db import get_engine
+from zwgk.cli.app import app
+from zwgk.cycle.steps import set_waiting
+from zwgk.results.sealing import verify_trail
+from zwgk.runner import runs
 
 EXIT_WITHIN = 5.0
 

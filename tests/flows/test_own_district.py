@@ -15,17 +15,19 @@ from models.cycle import Cycle, Gate, get_cycle, scheme_points
 from models.documents import IssuedDocument
 from models.stages import Stage
 from models.units import Unit
-from zwgk import rectification, runs, scoresheets, selfcheck
-from zwgk.cli import app
-from zwgk.cli_common import use_database
-from zwgk.db import get_engine
-from zwgk.demo import unit_reply_file
-from zwgk.gates import Decision, GateRefused
-from zwgk.paths import score_workbook_path
-from zwgk.readiness import NotReady
-from zwgk.scripted import fill_score_workbook, fill_self_check_form
-from zwgk.settings import get_settings
-from zwgk.workbooks import regular_criteria
+from zwgk.adapters.db import get_engine
+from zwgk.cli.app import app
+from zwgk.cli.common import use_database
+from zwgk.core.paths import score_workbook_path
+from zwgk.core.settings import get_settings
+from zwgk.cycle.gates import Decision, GateRefused
+from zwgk.demo.filler import fill_score_workbook, fill_self_check_form
+from zwgk.demo.script import unit_reply_file
+from zwgk.intake import score_workbook, self_check
+from zwgk.intake.forms import regular_criteria
+from zwgk.rectification import lifecycle
+from zwgk.runner import runs
+from zwgk.setup.readiness import NotReady
 
 EXAMPLES = Path(__file__).parents[2] / "examples"
 YEAR = 2025
@@ -90,24 +92,24 @@ def test_imported_district_runs_a_whole_cycle_under_its_own_letterheads(district
     points = scheme_points(session, cycle.id)
     lines = regular_criteria(session, cycle.id)
     units = session.exec(select(Unit).order_by(Unit.id)).all()
-    forms = selfcheck.write_self_check_forms(session, year=YEAR, out_dir=inbox)
+    forms = self_check.write_self_check_forms(session, year=YEAR, out_dir=inbox)
     for unit, path in zip(units, forms, strict=True):
         scores = {line.ref: points[line.ref] for line in lines[unit.category]}
         scores[lines[unit.category][0].ref] -= Decimal("0.5")
         fill_self_check_form(path, scores)
-    report = selfcheck.import_self_checks(session, year=YEAR, files=forms, received_on=date(2026, 1, 14))
+    report = self_check.import_self_checks(session, year=YEAR, files=forms, received_on=date(2026, 1, 14))
     assert not report.problems
     runs.resume(session, YEAR, today=date(2026, 1, 14))
     session.expire_all()
     assert get_cycle(session, YEAR).stage is Stage.GROUP_ASSESSMENT
 
     # The group deducts one criterion of every other unit; those units must rectify.
-    path = score_workbook_path(cycle.id)
+    path = score_workbook_path(YEAR)
     fill_score_workbook(path, {
         unit.name: [(lines[unit.category][1].ref, points[lines[unit.category][1].ref],
                      "政策解读材料未与文件同步发布", "实地核查")] if i % 2 == 0 else []
         for i, unit in enumerate(units)})
-    report = scoresheets.import_score_workbook(session, cycle_id=cycle.id, path=path, by="考核组")
+    report = score_workbook.import_score_workbook(session, cycle_id=cycle.id, path=path, by="考核组")
     assert not report.problems
     runs.resume(session, YEAR, today=date(2026, 1, 28))
     runs.approve(session, YEAR, Decision(gate=Gate.OFFICE_REVIEW, decision="approve", by=CLERK),
@@ -116,12 +118,12 @@ def test_imported_district_runs_a_whole_cycle_under_its_own_letterheads(district
                  today=date(2026, 1, 30))
     session.expire_all()
     assert get_cycle(session, YEAR).stage is Stage.RECTIFICATION
-    for item in rectification.list_items(session, year=YEAR):
-        rectification.receive_plan(session, year=YEAR, unit_name=item.unit, on=date(2026, 2, 9),
+    for item in lifecycle.list_items(session, year=YEAR):
+        lifecycle.receive_plan(session, year=YEAR, unit_name=item.unit, on=date(2026, 2, 9),
                                    file=unit_reply_file(inbox, item.unit, "整改方案"))
-        rectification.receive_report(session, year=YEAR, unit_name=item.unit, on=date(2026, 3, 2),
+        lifecycle.receive_report(session, year=YEAR, unit_name=item.unit, on=date(2026, 3, 2),
                                      file=unit_reply_file(inbox, item.unit, "整改报告"))
-        rectification.verify(session, year=YEAR, unit_name=item.unit, by=CLERK, on=date(2026, 3, 2))
+        lifecycle.verify(session, year=YEAR, unit_name=item.unit, by=CLERK, on=date(2026, 3, 2))
     runs.resume(session, YEAR, today=date(2026, 3, 2))
     session.expire_all()
     assert get_cycle(session, YEAR).stage is Stage.CLOSED

@@ -44,7 +44,7 @@ def served(prefect_server: dict[str, str], tmp_path: Path):  # type: ignore[no-u
     assert zwgk(env, "init", "--demo").returncode == 0
     log = open(tmp_path / "serve.log", "wb")  # noqa: SIM115
     server = subprocess.Popen([sys.executable, "-c",
-                               "from zwgk.serve import serve_deployments; serve_deployments()"],
+                               "from zwgk.runner.serve import serve_deployments; serve_deployments()"],
                               env=env, cwd=REPO, stdout=log, stderr=log)
     yield env, db
     server.terminate()

@@ -25,7 +25,7 @@ def test_web_decision_resumes_the_suspended_run(served, tmp_path: Path) -> None:
 
     port = free_port()
     log = (tmp_path / "web.log").open("wb")
-    web = subprocess.Popen([sys.executable, "-c", "from zwgk.cli import main; main()", "web", "--port", str(port)],
+    web = subprocess.Popen([sys.executable, "-c", "from zwgk.cli.app import main; main()", "web", "--port", str(port)],
                            env=env, cwd=REPO, stdout=log, stderr=log)
     try:
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as client:

@@ -20,7 +20,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 
 from tests.flows.conftest import REPO, free_port, wait_until
-from zwgk.serve import wait_for_server
+from zwgk.runner.serve import wait_for_server
 
 ZWGK = str(Path(sys.executable).with_name("zwgk"))
 PREFECT = str(Path(sys.executable).with_name("prefect"))

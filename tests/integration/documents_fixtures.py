@@ -23,8 +23,23 @@ from models.cycle import Cycle, Gate, GateDecision
 from models.deadlines import Deadline, DeadlineKind
 from models.documents import IssuedDocument
 from models.rectification import RectificationItem
+from models.reminders import ESCALATION
 from models.units import Category, Unit
-from zwgk.documents import paperwork
+from zwgk.documents.issue.daily import issue_daily_circular
+from zwgk.documents.issue.group import (
+    issue_group_notice,
+    issue_results_summary,
+    issue_score_sheets,
+)
+from zwgk.documents.issue.publish import issue_criticism, issue_results_circular
+from zwgk.documents.issue.rectification import issue_rectification_notices
+from zwgk.documents.issue.reminders import issue_deadline_notices
+from zwgk.documents.issue.review import issue_approval_opinion, issue_review_request
+from zwgk.documents.issue.scheme import issue_scheme_notice
+from zwgk.documents.issue.self_check import (
+    issue_self_check_forms,
+    issue_self_check_notice,
+)
 
 ODD_NAME = '甲&乙<镇>"〔试点〕社区服务中心'
 EVIDENCE = "EVIDENCE-会议记录照片-SECRET"
@@ -98,22 +113,21 @@ def issue_everything(session: Session, scored: Scored, out_dir: Path) -> dict[st
     cid = scored.cycle_id
     common = {"session": session, "out_dir": out_dir}
     docs = [
-        paperwork.issue_daily_circular(year=2025, on=ON, **common),
-        paperwork.issue_scheme_notice(cycle_id=cid, on=ON, **common),
-        paperwork.issue_self_check_notice(cycle_id=cid, on=ON, due_on=date(2026, 3, 16), **common),
-        *paperwork.issue_self_check_forms(cycle_id=cid, on=ON, **common),
-        paperwork.issue_group_notice(cycle_id=cid, on=ON, **common),
-        *paperwork.issue_score_sheets(cycle_id=cid, on=ON, **common),
-        paperwork.issue_results_summary(cycle_id=cid, on=ON, **common),
-        paperwork.issue_review_request(cycle_id=cid, on=ON, **common),
-        paperwork.issue_approval_opinion(cycle_id=cid, decision_id=scored.decision_id, on=ON, **common),
-        paperwork.issue_results_circular(cycle_id=cid, on=ON, **common),
-        paperwork.issue_criticism(special_item_id=scored.falsification_id, on=ON, **common),
-        *paperwork.issue_rectification_notices(cycle_id=cid, on=ON, **common),
-        paperwork.issue_reminder(deadline_id=scored.self_check_deadline_id, slot="overdue-1",
-                                 on=date(2026, 2, 17), **common),
-        paperwork.issue_escalation(deadline_id=scored.self_check_deadline_id, on=date(2026, 2, 24),
-                                   **common),
+        issue_daily_circular(year=2025, on=ON, **common),
+        issue_scheme_notice(cycle_id=cid, on=ON, **common),
+        issue_self_check_notice(cycle_id=cid, on=ON, due_on=date(2026, 3, 16), **common),
+        *issue_self_check_forms(cycle_id=cid, on=ON, **common),
+        issue_group_notice(cycle_id=cid, on=ON, **common),
+        *issue_score_sheets(cycle_id=cid, on=ON, **common),
+        issue_results_summary(cycle_id=cid, on=ON, **common),
+        issue_review_request(cycle_id=cid, on=ON, **common),
+        issue_approval_opinion(cycle_id=cid, decision_id=scored.decision_id, on=ON, **common),
+        issue_results_circular(cycle_id=cid, on=ON, **common),
+        issue_criticism(special_item_id=scored.falsification_id, on=ON, **common),
+        *issue_rectification_notices(cycle_id=cid, on=ON, **common),
+        *issue_deadline_notices(slots=[(scored.self_check_deadline_id, "overdue-1")], on=date(2026, 2, 17),
+                                **common),
+        *issue_deadline_notices(slots=[(scored.self_check_deadline_id, ESCALATION)], on=date(2026, 2, 24), **common),
     ]
     by_type: dict[str, list[IssuedDocument]] = {}
     for doc in docs:

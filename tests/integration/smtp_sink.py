@@ -10,7 +10,7 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 
-from zwgk.settings import Settings
+from zwgk.core.settings import Settings
 
 OFFICE = "office@example.org"
 

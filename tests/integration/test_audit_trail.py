@@ -18,13 +18,13 @@ from models.catalog import Criterion
 from models.cycle import Cycle, Gate, transition
 from models.stages import Stage
 from models.units import Unit
-from zwgk.cli import app
-from zwgk.daily import add_daily_record
-from zwgk.documents.paperwork import issue_scheme_notice
-from zwgk.gates import Decision, decide
-from zwgk.results import compute_results
-from zwgk.seal import SEAL, verify_trail
-from zwgk.special import add_special_item
+from zwgk.assessment.daily_records import add_daily_record
+from zwgk.assessment.special_items import add_special_item
+from zwgk.cli.app import app
+from zwgk.cycle.gates import Decision, decide
+from zwgk.documents.issue.scheme import issue_scheme_notice
+from zwgk.results.ranking import compute_results
+from zwgk.results.sealing import SEAL, verify_trail
 
 BAILU = "白鹭乡（演示）"
 

@@ -13,10 +13,10 @@ from typer.testing import CliRunner
 
 from models.audit import AuditAnchor
 from models.cycle import Cycle
-from zwgk.backup import BackupError, backup, manifest_path, restore
-from zwgk.cli import app
-from zwgk.db import get_engine, init_schema
-from zwgk.documents.paperwork import issue_scheme_notice
+from zwgk.adapters.backup import BackupError, backup, manifest_path, restore
+from zwgk.adapters.db import get_engine, init_schema
+from zwgk.cli.app import app
+from zwgk.documents.issue.scheme import issue_scheme_notice
 
 
 def _dump(engine: Engine) -> dict[str, list[tuple[object, ...]]]:

@@ -13,13 +13,12 @@ from models.audit import AuditEntry
 from models.cycle import Cycle
 from models.stages import Stage
 from models.units import Unit
-from zwgk.cadre import HEADERS, export_cadre
-from zwgk.documents.register import document_path
-from zwgk.lookup import IntakeError
-from zwgk.results import compute_results
-from zwgk.special import record_falsification
-
 from tests.integration.test_exports import computed  # noqa: F401  (fixture)
+from zwgk.assessment.special_items import record_falsification
+from zwgk.core.errors import IntakeError
+from zwgk.documents.register import document_path
+from zwgk.results.cadre import HEADERS, export_cadre
+from zwgk.results.ranking import compute_results
 
 ON = date(2026, 4, 1)
 

@@ -14,21 +14,24 @@ from typer.testing import CliRunner
 from models.assessment import Assessment, Deduction, GroupMethod
 from models.audit import AuditEntry
 from models.catalog import Criterion, CriterionKind
-from models.scheme import SchemeConfig
 from models.cycle import Cycle
+from models.scheme import SchemeConfig
 from models.units import Category, Unit, UnitCategory
 from tests.integration.test_documents import text_of
-from zwgk.categories import import_catalog
-from zwgk.documents import paperwork
+from zwgk.adapters.files import file_sha256
+from zwgk.adapters.spreadsheets.xlsx import sheet_rows
+from zwgk.cli.app import app
+from zwgk.core.errors import ImportRejected
+from zwgk.cycle.steps import start_cycle
+from zwgk.demo.district import load_demo
+from zwgk.documents.issue.publish import issue_results_circular, publish_results_page
+from zwgk.documents.issue.scheme import issue_scheme_notice
 from zwgk.documents.register import document_path
-from zwgk.inputs import file_sha256
-from zwgk.cli import app
-from zwgk.procedure import start_cycle
-from zwgk.results import compute_results, results_table
-from zwgk.roster import ImportRejected, category_words, load_demo, parse_units, upsert_units
-from zwgk.scoresheets import write_score_workbook
-from zwgk.selfcheck import SHEET, write_self_check_forms
-from zwgk.workbooks import sheet_rows
+from zwgk.intake.score_workbook import write_score_workbook
+from zwgk.intake.self_check import SHEET, write_self_check_forms
+from zwgk.results.ranking import compute_results, results_table
+from zwgk.setup.categories import import_catalog
+from zwgk.setup.units import category_words, parse_units, upsert_units
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "catalog_enterprise.csv"
 HEADER = "内容,一级指标,二级指标,分值\n"
@@ -122,15 +125,15 @@ def test_scheme_circular_page_and_forms_carry_the_new_category_table(tmp_path: P
     cycle = _enterprise_cycle(tmp_path, session)
     out = tmp_path / "out"
     on = date(2026, 3, 2)
-    scheme = paperwork.issue_scheme_notice(session=session, cycle_id=cycle.id, on=on, out_dir=out)  # type: ignore[arg-type]
+    scheme = issue_scheme_notice(session=session, cycle_id=cycle.id, on=on, out_dir=out)  # type: ignore[arg-type]
     text = text_of(document_path(scheme, out))
     assert "附件1、附件2、附件3" in text and "以及参照本办法考核的公共企事业单位（6个）" in text
     assert "（三）公共企事业单位" in text and "区人民医院（演示）、区自来水公司（演示）、区公共交通公司（演示）、区供水公司、区公交公司、区妇幼保健院" in text
     assert "2025年度公共企事业单位政务公开工作考核内容明细表（100.0分）" in text
     assert "每年专题研究办事公开工作不少于1次。" in text
-    circular = paperwork.issue_results_circular(session=session, cycle_id=cycle.id, on=on, out_dir=out)  # type: ignore[arg-type]
+    circular = issue_results_circular(session=session, cycle_id=cycle.id, on=on, out_dir=out)  # type: ignore[arg-type]
     assert LABEL in text_of(document_path(circular, out))
-    page = paperwork.publish_results_page(session=session, cycle_id=cycle.id, out_dir=out)  # type: ignore[arg-type]
+    page = publish_results_page(session=session, cycle_id=cycle.id, out_dir=out)  # type: ignore[arg-type]
     assert LABEL in page.read_text(encoding="utf-8") and "区妇幼保健院" in page.read_text(encoding="utf-8")
     forms = write_self_check_forms(session, year=2025, out_dir=tmp_path / "forms",
                                    unit_ids=[u.id for u in session.exec(select(Unit).where(

@@ -54,9 +54,9 @@ def test_audit_verify_fails_on_tampering(tmp_path: Path) -> None:
 
     from models.cycle import transition
     from models.stages import Stage
-    from zwgk.cli_common import open_session
-    from zwgk.procedure import start_cycle
-    from zwgk.roster import load_demo
+    from zwgk.cli.common import open_session
+    from zwgk.cycle.steps import start_cycle
+    from zwgk.demo.district import load_demo
 
     db = f"sqlite:///{tmp_path / 'z.db'}"
     with open_session(db) as session:

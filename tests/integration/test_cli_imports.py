@@ -6,16 +6,16 @@ import sys
 
 from sqlmodel import Session
 
-from zwgk.db import get_engine, init_schema
-from zwgk.procedure import start_cycle
-from zwgk.roster import load_demo
+from zwgk.adapters.db import get_engine, init_schema
+from zwgk.cycle.steps import start_cycle
+from zwgk.demo.district import load_demo
 
 HEAVY = ("prefect", "docx", "docxtpl", "openpyxl")
 
 
 def loaded_after(*args: str) -> list[str]:
     """The heavy packages a fresh process has loaded after running ``zwgk ARGS``."""
-    code = ("import sys\nfrom zwgk.cli import app\n"
+    code = ("import sys\nfrom zwgk.cli.app import app\n"
             f"app({list(args)!r}, standalone_mode=False)\n"
             f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)

@@ -10,9 +10,9 @@ from sqlmodel import Session, select
 
 from models.assessment import DailyRecord
 from models.cycle import Cycle
-from zwgk.daily import add_daily_record, list_daily_records
-from zwgk.documents.paperwork import issue_daily_circular
-from zwgk.lookup import IntakeError
+from zwgk.assessment.daily_records import add_daily_record, list_daily_records
+from zwgk.core.errors import IntakeError
+from zwgk.documents.issue.daily import issue_daily_circular
 
 D = Decimal
 TOWN = "青岚镇（演示）"

@@ -11,11 +11,11 @@ from typer.testing import CliRunner
 from models.audit import AuditEntry
 from models.cycle import Cycle, GateDecision
 from models.documents import IssuedDocument
-from zwgk.cli import app
-from zwgk.clock import office_today
-from zwgk.dates import DateRefused, check_day
-from zwgk.procedure import start_cycle
-from zwgk.roster import load_demo
+from zwgk.cli.app import app
+from zwgk.core.clock import office_today
+from zwgk.core.dates import DateRefused, check_day
+from zwgk.cycle.steps import start_cycle
+from zwgk.demo.district import load_demo
 
 STARTED = date(2026, 1, 5)
 

@@ -7,9 +7,9 @@ from pathlib import Path
 from sqlmodel import Session, select
 
 from models.cycle import GateDecision
-from zwgk.db import get_engine, init_schema
-from zwgk.procedure import attach_run, start_cycle
-from zwgk.roster import load_demo
+from zwgk.adapters.db import get_engine, init_schema
+from zwgk.cycle.steps import attach_run, start_cycle
+from zwgk.demo.district import load_demo
 
 ZWGK = str(Path(sys.executable).with_name("zwgk"))
 

@@ -15,12 +15,14 @@ from models.audit import AuditEntry
 from models.cycle import Cycle
 from models.district import DistrictProfile
 from models.units import Category, Member, Unit
-from zwgk.cli import app
-from zwgk.inputs import file_sha256
-from zwgk.people import parse_people
-from zwgk.procedure import start_cycle
-from zwgk.readiness import missing_for_cycle
-from zwgk.roster import ImportRejected, load_demo, parse_units, upsert_units
+from zwgk.adapters.files import file_sha256
+from zwgk.cli.app import app
+from zwgk.core.errors import ImportRejected
+from zwgk.cycle.steps import start_cycle
+from zwgk.demo.district import load_demo
+from zwgk.setup.people import parse_people
+from zwgk.setup.readiness import missing_for_cycle
+from zwgk.setup.units import parse_units, upsert_units
 
 EXAMPLES = Path(__file__).parents[2] / "examples"
 HEADER = "姓名,所在单位,职务,角色,手机,邮箱\n"

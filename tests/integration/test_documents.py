@@ -14,12 +14,6 @@ from sqlmodel import Session, select
 
 from models.district import DEFAULT_PROFILE
 from models.documents import IssuedDocument
-from zwgk.documents import paperwork
-from zwgk.documents.contexts import CONTEXTS, Template
-from zwgk.documents.render import environment, prepare, render_docx
-from zwgk.documents.register import document_path, sha256_of
-from zwgk.settings import get_settings
-
 from tests.integration.documents_fixtures import (  # noqa: F401  (fixture)
     COMMENT,
     ODD_NAME,
@@ -28,6 +22,14 @@ from tests.integration.documents_fixtures import (  # noqa: F401  (fixture)
     issue_everything,
     scored,
 )
+from zwgk.adapters.files import file_sha256
+from zwgk.core.settings import get_settings
+from zwgk.documents.contexts import CONTEXTS, Template
+from zwgk.documents.issue.group import issue_results_summary, issue_score_sheets
+from zwgk.documents.issue.publish import issue_results_circular
+from zwgk.documents.issue.scheme import issue_scheme_notice
+from zwgk.documents.register import document_path
+from zwgk.documents.render import environment, prepare, render_docx
 
 NUMBERED = {"daily_circular", "scheme_notice", "self_check_notice", "group_notice",
             "review_request", "approval_opinion", "results_circular", "criticism",
@@ -69,7 +71,7 @@ def test_every_document_type_is_issued_with_its_number_file_and_hash(
     for docs in issued.values():
         for doc in docs:
             path = document_path(doc, tmp_path / "out")
-            assert path.is_file() and sha256_of(path) == doc.sha256
+            assert path.is_file() and file_sha256(path) == doc.sha256
             assert path.is_relative_to((tmp_path / "out" / "2025").resolve())
             assert doc.title and doc.addressees
             assert bool(doc.number) == (doc.doc_type in NUMBERED)
@@ -203,14 +205,14 @@ def test_a_lost_or_damaged_file_is_rendered_again_under_the_same_number(
     circular, notice = issued["results_circular"][0], issued["scheme_notice"][0]
     document_path(circular, out).unlink()
     document_path(notice, out).write_bytes(b"damaged")
-    again_circular = paperwork.issue_results_circular(session=session, cycle_id=scored.cycle_id,
+    again_circular = issue_results_circular(session=session, cycle_id=scored.cycle_id,
                                                       on=ON, out_dir=out)
-    again_notice = paperwork.issue_scheme_notice(session=session, cycle_id=scored.cycle_id, on=ON,
+    again_notice = issue_scheme_notice(session=session, cycle_id=scored.cycle_id, on=ON,
                                                  out_dir=out)
     assert (again_circular.id, again_circular.number) == (circular.id, circular.number)
     assert again_notice.number == notice.number
-    assert sha256_of(document_path(again_circular, out)) == circular.sha256
-    assert sha256_of(document_path(again_notice, out)) == notice.sha256
+    assert file_sha256(document_path(again_circular, out)) == circular.sha256
+    assert file_sha256(document_path(again_notice, out)) == notice.sha256
 
 
 def test_templates_declare_only_their_context_fields() -> None:
@@ -238,7 +240,7 @@ def test_a_broken_placeholder_in_a_staff_edited_template_is_caught(tmp_path: Pat
 def test_templates_are_prepared_once_per_process(session: Session, scored: Scored,  # noqa: F811
                                                  tmp_path: Path) -> None:
     prepare.cache_clear()
-    paperwork.issue_score_sheets(session=session, cycle_id=scored.cycle_id, on=ON,
+    issue_score_sheets(session=session, cycle_id=scored.cycle_id, on=ON,
                                  out_dir=tmp_path / "out")
     info = prepare.cache_info()
     assert info.misses == 1 and info.hits == 39
@@ -246,11 +248,11 @@ def test_templates_are_prepared_once_per_process(session: Session, scored: Score
 
 def test_rendering_twice_gives_identical_bytes(session: Session, scored: Scored,  # noqa: F811
                                                tmp_path: Path) -> None:
-    doc = paperwork.issue_results_summary(session=session, cycle_id=scored.cycle_id, on=ON,
+    doc = issue_results_summary(session=session, cycle_id=scored.cycle_id, on=ON,
                                           out_dir=tmp_path / "a")
     first = document_path(doc, tmp_path / "a").read_bytes()
     prepare.cache_clear()
-    doc_b = paperwork.issue_results_summary(session=session, cycle_id=scored.cycle_id, on=ON,
+    doc_b = issue_results_summary(session=session, cycle_id=scored.cycle_id, on=ON,
                                             out_dir=tmp_path / "b")
     assert document_path(doc_b, tmp_path / "b").read_bytes() == first
     with zipfile.ZipFile(document_path(doc, tmp_path / "a")) as archive:

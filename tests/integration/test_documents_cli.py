@@ -6,9 +6,8 @@ from pathlib import Path
 from sqlmodel import Session
 from typer.testing import CliRunner
 
-from zwgk.commands.documents import app
-
 from tests.integration.documents_fixtures import Scored, issue_everything, scored  # noqa: F401
+from zwgk.cli.documents import app
 
 
 def test_list_shows_the_years_register_as_json(session: Session, scored: Scored,  # noqa: F811

@@ -6,11 +6,10 @@ import pytest
 from sqlmodel import Session
 from typer.testing import CliRunner
 
-from zwgk.commands.documents import app
+from tests.integration.documents_fixtures import Scored, issue_everything, scored  # noqa: F401
+from zwgk.cli.documents import app
 from zwgk.documents import pdf
 from zwgk.documents.register import document_path
-
-from tests.integration.documents_fixtures import Scored, issue_everything, scored  # noqa: F401
 
 
 @pytest.mark.skipif(pdf.soffice() is None,

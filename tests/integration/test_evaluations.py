@@ -16,12 +16,12 @@ from models.cycle import Cycle
 from models.evaluations import EvaluationSource, Measure, OutsideEvaluation
 from models.stages import Stage
 from models.units import Unit
-from zwgk.documents import paperwork
+from zwgk.assessment.evaluations import import_evaluations, set_weight
+from zwgk.core.errors import IntakeError
+from zwgk.documents.issue.scheme import issue_scheme_notice
 from zwgk.documents.register import document_path
-from zwgk.evaluations import import_evaluations, set_weight
-from zwgk.lookup import IntakeError
-from zwgk.results import compute_results
-from zwgk.scoresheets import write_score_workbook
+from zwgk.intake.score_workbook import write_score_workbook
+from zwgk.results.ranking import compute_results
 
 TOWN, DEPT, OTHER = "青岚镇（演示）", "区教育局（演示）", "云雾镇（演示）"
 OFFICE = "王晓岚"
@@ -104,7 +104,7 @@ def test_the_scheme_weights_third_party_results_and_keeps_surveys_for_reference(
     assert "自评总分" in note and "第三方评估：得分 80.0（样本 50，甲评估公司），按10%的权重计入考核得分" in note
     assert "民意调查：满意率 20.0%（样本 50，乙），仅供参考，不计入考核得分" in note
 
-    notice = paperwork.issue_scheme_notice(session=session, cycle_id=demo_cycle.id, on=date(2026, 1, 7),  # type: ignore[arg-type]
+    notice = issue_scheme_notice(session=session, cycle_id=demo_cycle.id, on=date(2026, 1, 7),  # type: ignore[arg-type]
                                            out_dir=tmp_path / "out")
     text = "\n".join(p.text for p in Document(str(document_path(notice, tmp_path / "out"))).paragraphs)
     assert "第三方评估结果按10%的权重计入考核得分；民意调查结果仅供参考，不计入考核得分。" in text

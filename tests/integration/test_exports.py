@@ -14,10 +14,14 @@ from models.cycle import Cycle
 from models.deadlines import Deadline, DeadlineKind, DeadlineState
 from models.rectification import RectificationItem, RectificationState
 from models.units import Category, Unit
-from zwgk.exports import TARGET_HEADERS, export_target_performance, propose_commendation
-from zwgk.lookup import IntakeError
-from zwgk.results import compute_results
-from zwgk.special import add_special_item
+from zwgk.assessment.special_items import add_special_item
+from zwgk.core.errors import IntakeError
+from zwgk.results.exports import (
+    TARGET_HEADERS,
+    export_target_performance,
+    propose_commendation,
+)
+from zwgk.results.ranking import compute_results
 
 D = Decimal
 

@@ -10,11 +10,11 @@ from sqlmodel import Session, select
 
 from models.cycle import Cycle
 from models.units import Unit
-from zwgk.exports import export_target_performance
-from zwgk.procedure import start_cycle
-from zwgk.results import compute_results
-from zwgk.roster import load_demo
-from zwgk.scoresheets import import_score_workbook, write_score_workbook
+from zwgk.cycle.steps import start_cycle
+from zwgk.demo.district import load_demo
+from zwgk.intake.score_workbook import import_score_workbook, write_score_workbook
+from zwgk.results.exports import export_target_performance
+from zwgk.results.ranking import compute_results
 
 HOSTILE = ["=HYPERLINK(\"http://x\",\"点此\")", "+1+1", "-2+3", "@SUM(A1)"]
 

@@ -7,7 +7,7 @@ from models.assessment import Assessment
 from models.audit import AuditEntry
 from models.cycle import Cycle, Gate, GateDecision, transition
 from models.stages import Stage
-from zwgk.gates import Decision, GateRefused, decide
+from zwgk.cycle.gates import Decision, GateRefused, decide
 
 
 def move_to(session: Session, cycle: Cycle, *stages: Stage) -> None:

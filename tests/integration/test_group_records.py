@@ -18,12 +18,12 @@ from models.cycle import Cycle
 from models.group_records import GroupActivity, GroupFinding
 from models.stages import Stage
 from models.units import Unit
-from zwgk.cli import app
+from zwgk.assessment.group_records import FindingInput, list_activities, record_activity
+from zwgk.cli.app import app
+from zwgk.core.errors import IntakeError
+from zwgk.core.settings import get_settings
 from zwgk.documents.register import document_path
-from zwgk.group_records import FindingInput, list_activities, record_activity
-from zwgk.lookup import IntakeError
-from zwgk.scoresheets import import_score_workbook, write_score_workbook
-from zwgk.settings import get_settings
+from zwgk.intake.score_workbook import import_score_workbook, write_score_workbook
 
 TOWN = "青岚镇（演示）"
 ASSESSORS = ["周海宁", "吴佳琪"]

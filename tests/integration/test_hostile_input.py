@@ -18,12 +18,13 @@ from sqlmodel import Session, select
 from models.audit import AuditEntry
 from models.text import TextRefused
 from models.units import Unit
-from zwgk.accounts import create_account
-from zwgk.inputs import ImportRejected
-from zwgk.roster import UNIT_HEADERS, import_units, load_demo, rename_unit
-from zwgk.settings import get_settings
-from zwgk.tabular import TableError, read_rows
-from zwgk.uploads import UploadRefused, shown_name
+from zwgk.adapters.spreadsheets.tables import TableError, read_rows
+from zwgk.core.errors import ImportRejected
+from zwgk.core.settings import get_settings
+from zwgk.demo.district import load_demo
+from zwgk.intake.uploads import UploadRefused, shown_name
+from zwgk.setup.accounts import create_account
+from zwgk.setup.units import UNIT_HEADERS, import_units, rename_unit
 
 HEADER = "单位名称,类别,联系人,联系邮箱,分管领导\n"
 REPO = Path(__file__).resolve().parents[2]
@@ -117,7 +118,7 @@ def test_fuzzed_csv_is_read_or_refused_in_one_message(tmp_path: Path, body: byte
 
 def _zwgk(*args: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "ZWGK_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}", "ZWGK_OUT_DIR": str(tmp_path)}
-    return subprocess.run([sys.executable, "-c", "from zwgk.cli import main; main()", *args], cwd=REPO,
+    return subprocess.run([sys.executable, "-c", "from zwgk.cli.app import main; main()", *args], cwd=REPO,
                           env=env, capture_output=True, text=True, timeout=120)
 
 

@@ -20,13 +20,21 @@ from typer.testing import CliRunner
 from models.assessment import SelfScore
 from models.cycle import Cycle
 from models.units import Category
-from tests.integration.test_selfcheck import DAY, TOWN, _points, filled, forms, generated  # noqa: F401
-from zwgk.cli import app
-from zwgk.scoresheets import import_score_workbook
-from zwgk.scripted import fill_self_check_form
-from zwgk.selfcheck import SHEET, TOTAL_LABEL, form_path, import_self_checks
-from zwgk.settings import get_settings
-from zwgk.workbooks import SELF_CHECK_KIND, new_workbook, read_identity, sheet_rows, write_identity
+from tests.integration.test_selfcheck import (  # noqa: F401
+    DAY,
+    TOWN,
+    _points,
+    filled,
+    forms,
+    generated,
+)
+from zwgk.adapters.spreadsheets.xlsx import new_workbook, sheet_rows
+from zwgk.cli.app import app
+from zwgk.core.settings import get_settings
+from zwgk.demo.filler import fill_self_check_form
+from zwgk.intake.forms import SELF_CHECK_KIND, read_identity, write_identity
+from zwgk.intake.score_workbook import import_score_workbook
+from zwgk.intake.self_check import SHEET, TOTAL_LABEL, form_path, import_self_checks
 
 GB = 1 << 30
 

@@ -9,10 +9,10 @@ from sqlmodel import Session, select
 from models.cycle import Cycle
 from models.deadlines import Reminder, ReminderStatus
 from models.units import Unit
-from zwgk.deadlines import open_self_check_deadlines
-from zwgk.mail import Delivery, Mailer, build_message
-from zwgk.settings import Settings
-from zwgk.sweep import run_sweep
+from zwgk.adapters.mail import Delivery, Mailer, build_message
+from zwgk.core.settings import Settings
+from zwgk.deadlines.rows import open_self_check_deadlines
+from zwgk.deadlines.sweep import run_sweep
 
 from .smtp_sink import OFFICE, free_port, smtp_server, smtp_settings
 

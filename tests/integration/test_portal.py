@@ -9,8 +9,6 @@ import pytest
 from sqlmodel import Session, select
 
 from models.units import Unit
-from zwgk.documents import paperwork
-
 from tests.integration.documents_fixtures import (  # noqa: F401  (fixture)
     COMMENT,
     EVIDENCE,
@@ -18,6 +16,7 @@ from tests.integration.documents_fixtures import (  # noqa: F401  (fixture)
     issue_everything,
     scored,
 )
+from zwgk.documents.issue.publish import publish_results_page
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -29,7 +28,7 @@ MEASURE = ("<script>document.body.insertAdjacentHTML('beforeend', '<p id=\"measu
 @pytest.fixture
 def page(session: Session, scored: Scored, tmp_path: Path) -> Path:  # noqa: F811
     issue_everything(session, scored, tmp_path / "out")
-    return paperwork.publish_results_page(session=session, cycle_id=scored.cycle_id,
+    return publish_results_page(session=session, cycle_id=scored.cycle_id,
                                           out_dir=tmp_path / "out")
 
 
@@ -56,7 +55,7 @@ def test_the_page_holds_nothing_that_is_not_public(session: Session, page: Path)
 def test_publishing_needs_the_issued_circular(session: Session, scored: Scored,  # noqa: F811
                                              tmp_path: Path) -> None:
     with pytest.raises(LookupError, match="通报尚未印发"):
-        paperwork.publish_results_page(session=session, cycle_id=scored.cycle_id, out_dir=tmp_path)
+        publish_results_page(session=session, cycle_id=scored.cycle_id, out_dir=tmp_path)
 
 
 def _chromium(*args: str, profile: Path) -> subprocess.CompletedProcess[str]:

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from zwgk import prefect_api
+from zwgk.runner import prefect_api
 
 RUN = "0b5e3c1e-0000-4000-8000-000000000001"
 

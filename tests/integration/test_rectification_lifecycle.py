@@ -13,17 +13,17 @@ from models.cycle import Cycle
 from models.deadlines import Deadline, DeadlineKind, DeadlineState
 from models.rectification import RectificationItem, RectificationState
 from models.units import Unit
-from zwgk.deadlines import open_rectification_deadlines, open_self_check_deadlines
-from zwgk.mail import Mailer
-from zwgk.rectification import (
+from zwgk.adapters.mail import Mailer
+from zwgk.core.settings import Settings
+from zwgk.deadlines.rows import open_rectification_deadlines, open_self_check_deadlines
+from zwgk.deadlines.sweep import SWEEP_KINDS, run_sweep
+from zwgk.rectification.lifecycle import (
     RectificationRefused,
     list_items,
     receive_plan,
     receive_report,
     verify,
 )
-from zwgk.settings import Settings
-from zwgk.sweep import SWEEP_KINDS, run_sweep
 
 CAL = WorkCalendar()
 FEEDBACK = date(2025, 11, 3)

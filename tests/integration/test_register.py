@@ -10,10 +10,11 @@ import pytest
 from sqlmodel import Session, col, select
 
 from models.documents import DocumentSequence, IssuedDocument
-from zwgk.db import get_engine
-from zwgk.documents.contexts import Criticism, Template
+from zwgk.adapters.db import get_engine
+from zwgk.adapters.files import file_sha256
 from zwgk.documents import register
-from zwgk.documents.register import DocKey, Issue, allocate_seqs, issue, issue_many, sha256_of
+from zwgk.documents.contexts import Criticism, Template
+from zwgk.documents.register import DocKey, Issue, allocate_seqs, issue, issue_many
 
 WORKERS = 4
 PER_WORKER = 5  # documents issued one at a time
@@ -100,7 +101,7 @@ def test_a_batch_numbers_its_new_documents_in_order_and_keeps_the_old_ones(
                                          "乌府公开办〔2026〕2号"]
     assert batch[1].id == first.id and batch[0].id == batch[3].id
     for doc in batch:
-        assert sha256_of(tmp_path / doc.path) == doc.sha256
+        assert file_sha256(tmp_path / doc.path) == doc.sha256
     again = issue_many(session, [_spec("c"), _spec("a")], tmp_path)
     assert [d.id for d in again] == [batch[2].id, batch[0].id]
     assert len(session.exec(select(IssuedDocument)).all()) == 3
@@ -134,7 +135,7 @@ def test_a_crash_after_commit_and_before_the_files_is_repaired_by_the_next_issue
     repaired = issue_many(session, specs, tmp_path)
     assert [(d.id, d.number) for d in repaired] == [(r.id, r.number) for r in registered]
     for doc in repaired:
-        assert sha256_of(tmp_path / doc.path) == doc.sha256
+        assert file_sha256(tmp_path / doc.path) == doc.sha256
 
 
 def test_a_batch_that_fails_to_render_gives_its_numbers_back(session: Session, tmp_path: Path) -> None:

@@ -4,11 +4,18 @@ from decimal import Decimal
 
 from sqlmodel import Session, select
 
-from models.assessment import Assessment, Deduction, GroupMethod, SelfScore, SpecialItem, SpecialKind
+from models.assessment import (
+    Assessment,
+    Deduction,
+    GroupMethod,
+    SelfScore,
+    SpecialItem,
+    SpecialKind,
+)
 from models.catalog import Criterion
 from models.cycle import Cycle
 from models.units import Category, Unit, category_labels
-from zwgk.results import compute_results, results_table
+from zwgk.results.ranking import compute_results, results_table
 
 D = Decimal
 

@@ -10,7 +10,7 @@ from models.catalog import Criterion
 from models.cycle import Cycle
 from models.deadlines import DEADLINE_BASIS, Deadline, DeadlineKind
 from models.units import Unit
-from zwgk.db import init_schema
+from zwgk.adapters.db import init_schema
 
 # Columns later releases added: one nullable and indexed, one with a default (rows keep it).
 ADDED_COLUMNS = [Deadline.__table__.c.next_action_on, Unit.__table__.c.retired]  # type: ignore[attr-defined]

@@ -14,14 +14,19 @@ from sqlmodel import Session, select
 from models.assessment import Assessment, Deduction, GroupMethod
 from models.cycle import Cycle
 from models.units import Unit
-from zwgk.daily import add_daily_record
-from zwgk.db import get_engine, init_schema
-from zwgk.procedure import start_cycle
-from zwgk.results import compute_results
-from zwgk.roster import load_demo
-from zwgk.scoresheets import EXTRA_TITLE, FIRST_ROW, import_score_workbook, write_score_workbook
-from zwgk.scripted import fill_score_workbook
-from zwgk.workbooks import ID_SHEET
+from zwgk.adapters.db import get_engine, init_schema
+from zwgk.assessment.daily_records import add_daily_record
+from zwgk.cycle.steps import start_cycle
+from zwgk.demo.district import load_demo
+from zwgk.demo.filler import fill_score_workbook
+from zwgk.intake.forms import ID_SHEET
+from zwgk.intake.score_workbook import (
+    EXTRA_TITLE,
+    FIRST_ROW,
+    import_score_workbook,
+    write_score_workbook,
+)
+from zwgk.results.ranking import compute_results
 
 D = Decimal
 TOWN, OTHER = "青岚镇（演示）", "云雾镇（演示）"

@@ -14,13 +14,19 @@ from models.assessment import Assessment, SelfCheckStatus, SelfScore
 from models.cycle import Cycle
 from models.deadlines import Deadline, DeadlineKind, DeadlineState
 from models.units import Category, Unit
-from zwgk.db import get_engine, init_schema
-from zwgk.procedure import start_cycle
-from zwgk.roster import load_demo
-from zwgk.scripted import fill_self_check_form
-from zwgk import selfcheck
-from zwgk.selfcheck import FIRST_ROW, SHEET, form_path, import_self_checks, write_self_check_forms
-from zwgk.workbooks import ID_SHEET, regular_criteria
+from zwgk.adapters.db import get_engine, init_schema
+from zwgk.cycle.steps import start_cycle
+from zwgk.demo.district import load_demo
+from zwgk.demo.filler import fill_self_check_form
+from zwgk.intake import self_check
+from zwgk.intake.forms import ID_SHEET, regular_criteria
+from zwgk.intake.self_check import (
+    FIRST_ROW,
+    SHEET,
+    form_path,
+    import_self_checks,
+    write_self_check_forms,
+)
 
 D = Decimal
 TOWN = "青岚镇（演示）"
@@ -227,7 +233,7 @@ def test_form_of_another_year_is_refused(session: Session, demo_cycle: Cycle, tm
 
 def test_forms_already_staged_are_rolled_back_when_a_later_file_is_refused(
         session: Session, demo_cycle: Cycle, forms: Path, filled: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(selfcheck, "STAGE_EVERY", 1)  # the good form is written before the bad one is read
+    monkeypatch.setattr(self_check, "STAGE_EVERY", 1)  # the good form is written before the bad one is read
     good = form_path(forms, 2025, "云雾镇（演示）")
     fill_self_check_form(good, _points(session, demo_cycle, Category.TOWNSHIP))
     _edit("G5", "满分")(session, filled)

@@ -12,11 +12,15 @@ from sqlmodel import Session
 from typer.testing import CliRunner
 
 from models.cycle import Cycle
-from zwgk.commands.intake import daily_app, export_app, scores_app, self_check_app, special_app
-from zwgk.results import compute_results
-from zwgk.scripted import fill_score_workbook, fill_self_check_form
-from zwgk.selfcheck import form_path
-from zwgk.settings import get_settings
+from zwgk.cli.daily import daily_app
+from zwgk.cli.export import export_app
+from zwgk.cli.scores import scores_app
+from zwgk.cli.self_check import self_check_app
+from zwgk.cli.special import special_app
+from zwgk.core.settings import get_settings
+from zwgk.demo.filler import fill_score_workbook, fill_self_check_form
+from zwgk.intake.self_check import form_path
+from zwgk.results.ranking import compute_results
 
 app = typer.Typer()
 for name, sub in [("self-check", self_check_app), ("scores", scores_app), ("daily", daily_app),

@@ -10,10 +10,9 @@ from sqlmodel import Session, select
 
 from models.audit import AuditEntry
 from models.cycle import Cycle
-from zwgk.inputs import other_unit_named
-from zwgk.selfcheck import import_self_checks
-
 from tests.integration.test_selfcheck import DAY, TOWN, filled, forms, generated  # noqa: F401  (fixtures)
+from zwgk.intake.forms import other_unit_named
+from zwgk.intake.self_check import import_self_checks
 
 OTHER = "白鹭乡（演示）"
 

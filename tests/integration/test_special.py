@@ -12,9 +12,9 @@ from models.assessment import Assessment, SpecialItem, SpecialKind
 from models.cycle import Cycle
 from models.documents import IssuedDocument
 from models.units import Unit
-from zwgk.lookup import IntakeError
-from zwgk.results import compute_results
-from zwgk.special import add_special_item, record_falsification
+from zwgk.assessment.special_items import add_special_item, record_falsification
+from zwgk.core.errors import IntakeError
+from zwgk.results.ranking import compute_results
 
 D = Decimal
 TOWN = "青岚镇（演示）"

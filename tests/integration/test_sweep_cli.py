@@ -14,9 +14,11 @@ from models.calendar import CalendarNotCovered
 from models.cycle import Cycle
 from models.rectification import RectificationItem
 from models.units import Unit
-from zwgk.commands.deadlines import calendar_app, rectification_app, sweep
-from zwgk.deadlines import open_rectification_deadlines, open_self_check_deadlines
-from zwgk.settings import get_settings
+from zwgk.cli.calendar import calendar_app
+from zwgk.cli.rectification import rectification_app
+from zwgk.cli.sweep import sweep
+from zwgk.core.settings import get_settings
+from zwgk.deadlines.rows import open_rectification_deadlines, open_self_check_deadlines
 
 # The commands mounted the way zwgk.cli registers them.
 app = typer.Typer()

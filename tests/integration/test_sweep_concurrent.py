@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 from models.cycle import Cycle
 from models.deadlines import Reminder
 from models.units import Unit
-from zwgk.deadlines import open_self_check_deadlines
+from zwgk.deadlines.rows import open_self_check_deadlines
 
 from .smtp_sink import OFFICE, smtp_server
 
@@ -19,9 +19,9 @@ BEFORE_3 = date(2025, 9, 29)  # the 3-days-before slot of the deadline due 2025-
 
 def sweep_in_process(url: str, port: int, out_dir: str, barrier: Any, results: Any) -> None:
     """Child process: wait for the others, then sweep (runs under spawn: imports inside)."""
-    from zwgk.db import get_engine
-    from zwgk.mail import Mailer
-    from zwgk.sweep import run_sweep
+    from zwgk.adapters.db import get_engine
+    from zwgk.adapters.mail import Mailer
+    from zwgk.deadlines.sweep import run_sweep
 
     from .smtp_sink import smtp_settings
 

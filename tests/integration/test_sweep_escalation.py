@@ -14,10 +14,11 @@ from models.deadlines import Deadline, DeadlineState, Reminder, ReminderStatus
 from models.documents import IssuedDocument
 from models.stages import Stage
 from models.units import Unit
-from zwgk.deadlines import mark_met, open_group_deadline, open_self_check_deadlines
-from zwgk.mail import Mailer
-from zwgk.settings import Settings
-from zwgk.sweep import due_cycles, office_summary, run_sweep
+from zwgk.adapters.mail import Mailer
+from zwgk.core.settings import Settings
+from zwgk.deadlines.report import office_summary
+from zwgk.deadlines.rows import mark_met, open_group_deadline, open_self_check_deadlines
+from zwgk.deadlines.sweep import due_cycles, run_sweep
 
 NOTICE = date(2025, 9, 19)
 SLOT_DAYS = [date(2025, 9, 29), date(2025, 10, 9), date(2025, 10, 10), date(2025, 10, 13),

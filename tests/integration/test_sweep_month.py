@@ -21,9 +21,9 @@ from models.deadlines import Deadline, DeadlineState, Reminder, ReminderStatus
 from models.reminders import schedule
 from models.scheme import ReminderPolicy
 from models.units import Unit
-from zwgk.deadlines import mark_met, open_self_check_deadlines
-from zwgk.mail import Mailer
-from zwgk.sweep import run_sweep
+from zwgk.adapters.mail import Mailer
+from zwgk.deadlines.rows import mark_met, open_self_check_deadlines
+from zwgk.deadlines.sweep import run_sweep
 
 from .smtp_sink import OFFICE, docx_attachments, smtp_server, smtp_settings
 

@@ -10,9 +10,9 @@ from sqlmodel import Session, select
 from models.cycle import Cycle
 from models.deadlines import DEADLINE_BASIS, Deadline, DeadlineKind
 from models.units import Unit
-from zwgk.mail import Mailer
-from zwgk.settings import Settings
-from zwgk.sweep import run_sweep
+from zwgk.adapters.mail import Mailer
+from zwgk.core.settings import Settings
+from zwgk.deadlines.sweep import run_sweep
 
 QUIET_DAY = date(2025, 9, 23)  # no slot of a deadline due 2025-10-10 fires on this day
 SLOT_DAY = date(2025, 9, 29)

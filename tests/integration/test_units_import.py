@@ -7,8 +7,9 @@ from openpyxl import Workbook
 from sqlmodel import Session, select
 
 from models.units import Category, Unit
-from zwgk.roster import ImportRejected, parse_units, upsert_units
-from zwgk.tabular import TableError
+from zwgk.adapters.spreadsheets.tables import TableError
+from zwgk.core.errors import ImportRejected
+from zwgk.setup.units import parse_units, upsert_units
 
 HEADER = "单位名称,类别,联系人,联系邮箱,分管领导\n"
 
@@ -62,7 +63,12 @@ def test_every_problem_is_listed(tmp_path: Path) -> None:
     path = write(tmp_path, "bad.csv", ",乡镇,,,\n某局,街道,,x,\n")
     with pytest.raises(ImportRejected) as info:
         parse_units(path)
-    assert len(info.value.problems) == 3
+    problems = info.value.problems
+    assert len(problems) == 3
+    assert "第 2 行 name（单位名称）列：不能为空" in problems[0]
+    assert "第 3 行 category（类别）列：“街道”" in problems[1]
+    assert "第 3 行 contact_email（联系邮箱）列：“x” 不是有效的邮箱地址" in problems[2]
+    assert all(p.startswith("bad.csv [bad.csv]") for p in problems)
 
 
 @pytest.mark.parametrize(

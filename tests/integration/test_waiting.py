@@ -7,24 +7,24 @@ from sqlmodel import Session, select
 from models.assessment import Assessment, DailyRecord, SelfCheckStatus
 from models.cycle import Cycle, transition
 from models.stages import Stage
-from zwgk import procedure
-from zwgk.deadlines import open_self_check_deadlines
-from zwgk.wakeup import ready_years
+from zwgk.cycle import steps
+from zwgk.cycle.waits import ready_years
+from zwgk.deadlines.rows import open_self_check_deadlines
 
 
 def open_self_check(session: Session, cycle: Cycle) -> date:
     for stage in (Stage.SCHEME_APPROVED, Stage.SELF_CHECK):
         transition(session=session, cycle_id=cycle.id, to=stage, actor="测试")
-    procedure.set_waiting(session=session, cycle_id=cycle.id, waiting_for="units:self_check")
+    steps.set_waiting(session=session, cycle_id=cycle.id, waiting_for="units:self_check")
     return open_self_check_deadlines(session, cycle_id=cycle.id, notice_on=date(2026, 1, 7))
 
 
 def test_self_check_wait_ends_when_the_due_date_has_passed(session: Session, demo_cycle: Cycle) -> None:
     due = open_self_check(session, demo_cycle)
     assert due == date(2026, 1, 21)  # 10 working days after the notice
-    assert not procedure.self_check_done(session=session, cycle_id=demo_cycle.id, today=due)
+    assert not steps.self_check_done(session=session, cycle_id=demo_cycle.id, today=due)
     assert ready_years(session, today=due) == []
-    assert procedure.self_check_done(session=session, cycle_id=demo_cycle.id, today=date(2026, 1, 22))
+    assert steps.self_check_done(session=session, cycle_id=demo_cycle.id, today=date(2026, 1, 22))
     assert ready_years(session, today=date(2026, 1, 22)) == [2025]
 
 
@@ -33,7 +33,7 @@ def test_a_deployed_run_started_back_dated_is_woken_by_the_date_it_keeps(
     # Started with --today 2026-01-05 on a server: the run judges the self-check period by that
     # date on every resume, so a later real day must not wake it (it would suspend again at once,
     # on every command and sweep) until every unit has sent its form.
-    procedure.attach_run(session=session, cycle_id=demo_cycle.id, flow_run_id="0b5e3c1e-0000-4000-8000-000000000002",
+    steps.attach_run(session=session, cycle_id=demo_cycle.id, flow_run_id="0b5e3c1e-0000-4000-8000-000000000002",
                          run_day=date(2026, 1, 5))
     open_self_check(session, demo_cycle)
     assert ready_years(session, today=date(2026, 12, 4)) == []
@@ -55,8 +55,8 @@ def test_self_check_wait_ends_when_every_unit_has_sent(session: Session, demo_cy
 
 def test_units_that_never_sent_are_recorded_once(session: Session, demo_cycle: Cycle) -> None:
     open_self_check(session, demo_cycle)
-    first = procedure.close_self_check(session=session, cycle_id=demo_cycle.id, today=date(2026, 1, 22))
-    again = procedure.close_self_check(session=session, cycle_id=demo_cycle.id, today=date(2026, 1, 23))
+    first = steps.close_self_check(session=session, cycle_id=demo_cycle.id, today=date(2026, 1, 22))
+    again = steps.close_self_check(session=session, cycle_id=demo_cycle.id, today=date(2026, 1, 23))
     assert first == again and len(first) == 40
     records = session.exec(select(DailyRecord)).all()
     assert len(records) == 40 and all("未报送" in r.finding for r in records)
@@ -65,9 +65,9 @@ def test_units_that_never_sent_are_recorded_once(session: Session, demo_cycle: C
 
 
 def test_group_wait_ends_when_every_unit_is_scored(session: Session, demo_cycle: Cycle) -> None:
-    assert len(procedure.unscored_units(session=session, cycle_id=demo_cycle.id)) == 40
+    assert len(steps.unscored_units(session=session, cycle_id=demo_cycle.id)) == 40
     for a in session.exec(select(Assessment)).all():
         a.scored = True
         session.add(a)
     session.commit()
-    assert procedure.unscored_units(session=session, cycle_id=demo_cycle.id) == []
+    assert steps.unscored_units(session=session, cycle_id=demo_cycle.id) == []

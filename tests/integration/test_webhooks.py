@@ -23,13 +23,13 @@ from models.chat import ChatDelivery
 from models.cycle import Cycle
 from models.deadlines import Reminder, ReminderStatus
 from models.units import Unit
-from zwgk.deadlines import open_self_check_deadlines
-from zwgk.mail import Delivery, Mailer
-from zwgk.settings import Robot, Settings
-from zwgk.sweep import run_sweep
-from zwgk.webhooks import ChatSender
+from zwgk.adapters.chat import ChatSender
+from zwgk.adapters.mail import Delivery, Mailer
+from zwgk.core.settings import Robot, Settings
+from zwgk.deadlines.rows import open_self_check_deadlines
+from zwgk.deadlines.sweep import run_sweep
 
-from .smtp_sink import OFFICE, smtp_server, smtp_settings
+from .smtp_sink import OFFICE, smtp_server
 
 SECRET = "SEC-test-secret-加签"
 BEFORE_3 = date(2025, 9, 29)  # slot days of the self-check deadline due 2025-10-10
@@ -83,7 +83,7 @@ def _handler(robots: Robots) -> type[BaseHTTPRequestHandler]:
 
 
 def _signed(query: dict[str, str]) -> bool:
-    """DingTalk's check, written out independently of zwgk.webhooks."""
+    """DingTalk's check, written out independently of zwgk.adapters.chat."""
     if "timestamp" not in query or "sign" not in query:
         return False
     expected = base64.b64encode(hmac.new(SECRET.encode(), f"{query['timestamp']}\n{SECRET}".encode(),

@@ -12,11 +12,11 @@ from sqlmodel import Session, select
 from models.assessment import Assessment, Deduction
 from models.cycle import Cycle
 from models.units import Category, Unit
+from zwgk.demo.filler import fill_score_workbook, fill_self_check_form
 from zwgk.documents.pdf import soffice
-from zwgk.scoresheets import import_score_workbook, write_score_workbook
-from zwgk.scripted import fill_score_workbook, fill_self_check_form
-from zwgk.selfcheck import form_path, import_self_checks, write_self_check_forms
-from zwgk.workbooks import regular_criteria
+from zwgk.intake.forms import regular_criteria
+from zwgk.intake.score_workbook import import_score_workbook, write_score_workbook
+from zwgk.intake.self_check import form_path, import_self_checks, write_self_check_forms
 
 TOWN = "青岚镇（演示）"
 

@@ -216,7 +216,7 @@ def test_2027_resolves_after_importing_a_holiday(tmp_path: Path) -> None:
     )
     engine = _memory_engine()
     with Session(engine) as session:
-        import_calendar(session, parse_calendar_csv(csv_file))
+        import_calendar(session, parse_calendar_csv(csv_file), actor="测试")
         cal = load_calendar(session)
     assert cal.covered_years() == {2027}
     assert cal.is_covered(2027) and cal.is_covered(2026) and not cal.is_covered(2028)
@@ -391,8 +391,8 @@ def test_import_calendar_is_idempotent() -> None:
     ]
     engine = _memory_engine()
     with Session(engine) as session:
-        assert import_calendar(session, rows) == 2
-        assert import_calendar(session, rows) == 2
+        assert import_calendar(session, rows, actor="测试") == 2
+        assert import_calendar(session, rows, actor="测试") == 2
         stored = session.exec(select(CalendarDay).order_by(CalendarDay.day)).all()
         assert [(r.day, r.is_workday, r.name) for r in stored] == [
             (d("2027-09-26"), True, "国庆节调休上班"),
@@ -400,7 +400,7 @@ def test_import_calendar_is_idempotent() -> None:
         ]
     # A re-import with a correction updates the existing row instead of adding one.
     with Session(engine) as session:
-        import_calendar(session, [CalendarDay(day=d("2027-10-01"), is_workday=True, name="改")])
+        import_calendar(session, [CalendarDay(day=d("2027-10-01"), is_workday=True, name="改")], actor="测试")
     with Session(engine) as session:
         stored = session.exec(select(CalendarDay)).all()
         assert len(stored) == 2

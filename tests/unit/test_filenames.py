@@ -5,7 +5,7 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from zwgk.documents.filenames import MAX_CHARS, join_name, safe_name
+from zwgk.core.filenames import MAX_CHARS, join_name, safe_name
 
 WINDOWS_FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
 

@@ -9,7 +9,13 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from models.scheme import SchemeConfig
-from models.scoring import FAIL_GRADE, ScoreInput, competition_ranks, compute_score, grade_for
+from models.scoring import (
+    FAIL_GRADE,
+    ScoreInput,
+    competition_ranks,
+    compute_score,
+    grade_for,
+)
 from models.types import to_points
 
 BANDS = SchemeConfig().grade_bands

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from models.text import REFUSED, TextRefused, clean_text, decode_csv
-from zwgk.documents.filenames import safe_name
+from zwgk.core.filenames import safe_name
 
 
 def test_text_is_nfc_and_trimmed() -> None:

@@ -20,12 +20,12 @@ from sqlmodel import Session, create_engine, select
 from models.cycle import Cycle, transition
 from models.stages import Stage
 from models.units import Member, Unit
-from zwgk.accounts import create_account
-from zwgk.cli_common import use_database
-from zwgk.db import forget_engines, get_engine, init_schema
-from zwgk.procedure import start_cycle
-from zwgk.roster import load_demo
-from zwgk.settings import get_settings
+from zwgk.adapters.db import forget_engines, init_schema
+from zwgk.cli.common import use_database
+from zwgk.core.settings import get_settings
+from zwgk.cycle.steps import start_cycle
+from zwgk.demo.district import load_demo
+from zwgk.setup.accounts import create_account
 from zwgk.web.app import create_app
 from zwgk.web.background import CycleRunner
 

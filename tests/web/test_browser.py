@@ -21,14 +21,14 @@ from models.cycle import transition
 from models.stages import Stage
 from models.units import Category, Unit
 from tests.flows.conftest import free_port
-from zwgk.accounts import create_account
-from zwgk.db import get_engine, init_schema
-from zwgk.documents.paperwork import issue_results_circular
-from zwgk.procedure import start_cycle
-from zwgk.roster import load_demo
-from zwgk.scripted import fill_self_check_form
-from zwgk.settings import get_settings
-from zwgk.workbooks import regular_criteria
+from zwgk.adapters.db import get_engine, init_schema
+from zwgk.core.settings import get_settings
+from zwgk.cycle.steps import start_cycle
+from zwgk.demo.district import load_demo
+from zwgk.demo.filler import fill_self_check_form
+from zwgk.documents.issue.publish import issue_results_circular
+from zwgk.intake.forms import regular_criteria
+from zwgk.setup.accounts import create_account
 
 CHROMIUM = shutil.which("chromium")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed")
@@ -77,7 +77,7 @@ def served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[st
     env = dict(os.environ, ZWGK_OUT_DIR=str(out), PREFECT_HOME=str(tmp_path / "prefect"),
                PREFECT_SERVER_ANALYTICS_ENABLED="false")
     log = (tmp_path / "web.log").open("wb")
-    server = subprocess.Popen([sys.executable, "-c", "from zwgk.cli import main; main()", "web", "--port", str(port),
+    server = subprocess.Popen([sys.executable, "-c", "from zwgk.cli.app import main; main()", "web", "--port", str(port),
                                "--today", "2026-01-07", "--db", url], env=env, cwd=REPO, stdout=log, stderr=log)
     base = f"http://127.0.0.1:{port}"
     try:

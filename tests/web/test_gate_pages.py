@@ -14,8 +14,8 @@ from models.stages import Stage
 from models.units import Unit
 from tests.flows.conftest import wait_until
 from tests.web.conftest import log_in, runner_of
-from zwgk import runs
-from zwgk.documents.paperwork import issue_review_request
+from zwgk.documents.issue.review import issue_review_request
+from zwgk.runner import runs
 
 
 def test_scheme_gate_shows_the_draft_scheme(client: TestClient, workbench: Session, demo_cycle: Cycle) -> None:

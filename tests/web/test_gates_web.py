@@ -11,7 +11,7 @@ from models.stages import Stage
 from models.units import Member
 from tests.flows.conftest import wait_until
 from tests.web.conftest import LEADER, log_in, runner_of
-from zwgk.cli import app
+from zwgk.cli.app import app
 
 
 def test_leader_approves_the_scheme_on_the_web_and_the_cycle_opens_self_checks(

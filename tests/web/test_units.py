@@ -11,12 +11,12 @@ from sqlmodel import Session, select
 
 from models.assessment import Assessment, SelfCheckStatus
 from models.cycle import Cycle
-from models.uploads import Upload, UploadKind
 from models.units import Category
+from models.uploads import Upload, UploadKind
 from tests.web.conftest import csrf_of, log_in, open_self_check, unit_id
-from zwgk.scripted import fill_self_check_form
-from zwgk.settings import get_settings
-from zwgk.workbooks import regular_criteria
+from zwgk.core.settings import get_settings
+from zwgk.demo.filler import fill_self_check_form
+from zwgk.intake.forms import regular_criteria
 
 TOWN, OTHER = "青岚镇（演示）", "云雾镇（演示）"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

@@ -12,9 +12,9 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 
 from models.district import Profile
+from zwgk.adapters.files import write_atomically
+from zwgk.core.settings import get_settings
 from zwgk.documents.contexts import PORTAL_TEMPLATE, ResultCategory, cn_date
-from zwgk.documents.register import write_atomically
-from zwgk.settings import get_settings
 
 
 @lru_cache(maxsize=4)

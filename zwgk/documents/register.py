@@ -14,9 +14,6 @@ temporary files), and issuing the same keys again re-renders them under the same
 rolled-back batch deletes its temporary files.
 """
 
-import hashlib
-import os
-import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -28,12 +25,20 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from models.audit import OFFICE_ACTOR, anchor_head, record
+from models.audit import anchor_head, record
+from models.district import district_profile
 from models.documents import DocumentSequence, IssuedDocument
-from zwgk.district import district_profile
+from zwgk.adapters.files import (
+    file_sha256,
+    move_into_place,
+    sha256_hex,
+    write_atomically,
+    write_temporary,
+)
+from zwgk.core.actors import OFFICE_ACTOR
+from zwgk.core.settings import get_settings
 from zwgk.documents.contexts import Template
 from zwgk.documents.render import render_docx
-from zwgk.settings import get_settings
 
 
 @dataclass(frozen=True)
@@ -105,39 +110,6 @@ def resolve_out_dir(out_dir: Path | None) -> Path:
 def document_path(document: IssuedDocument, out_dir: Path | None = None) -> Path:
     """The absolute file of a register row (its ``path`` is relative to the output folder)."""
     return (resolve_out_dir(out_dir) / document.path).resolve()
-
-
-def sha256_of(path: Path) -> str:
-    """SHA-256 of a file, '' when it does not exist."""
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except FileNotFoundError:
-        return ""
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that readers see the old file or the new one, never half."""
-    move_into_place(write_temporary(path, data), path)
-
-
-def write_temporary(path: Path, data: bytes) -> Path:
-    """``data`` in a hidden temporary file next to ``path``, to be moved there once it may be seen."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    try:
-        temp.write_bytes(data)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
-    return temp
-
-
-def move_into_place(temp: Path, path: Path) -> None:
-    """Rename a temporary file to its name (atomic); the temporary file is gone either way."""
-    try:
-        os.replace(temp, path)
-    finally:
-        temp.unlink(missing_ok=True)
 
 
 @dataclass(frozen=True)
@@ -248,7 +220,7 @@ def _insert(session: Session, new: Sequence[Issue], root: Path) -> list[tuple[Is
                 unit_id=spec.key.unit_id, doc_type=spec.key.doc_type, organ=spec.organ or "",
                 year=spec.issued_on.year if seq is not None else spec.year, seq=seq, number=number,
                 title=spec.title, issued_on=spec.issued_on, addressees=spec.addressees,
-                path=spec.path, sha256=hashlib.sha256(data).hexdigest()),
+                path=spec.path, sha256=sha256_hex(data)),
                 write_temporary(root / spec.path, data)))
         session.add_all(row for row, _ in inserted)
         # One audit row per batch, and the chain's head kept beside the register: the register
@@ -281,11 +253,11 @@ def _repair(session: Session, issued: Sequence[tuple[Issue, IssuedDocument]], ro
     changed = False
     for spec, row in issued:
         target = root / row.path
-        if row.sha256 and sha256_of(target) == row.sha256:
+        if row.sha256 and target.is_file() and file_sha256(target) == row.sha256:
             continue
         data = render_docx(spec.template, spec.build(row.number))
         write_atomically(target, data)
-        digest = hashlib.sha256(data).hexdigest()
+        digest = sha256_hex(data)
         if digest != row.sha256:
             row.sha256 = digest
             changed = True

@@ -12,7 +12,6 @@ docxtpl's own ``render()`` re-parses the template for every document.
 import io
 import re
 import struct
-import time
 import zipfile
 import zlib
 from collections.abc import Mapping
@@ -24,7 +23,7 @@ from typing import Any
 from jinja2 import Environment, StrictUndefined, Template, meta
 from pydantic import BaseModel
 
-from zwgk.settings import get_settings
+from zwgk.core.settings import get_settings
 
 TEMPLATED_PART = re.compile(r"word/(document|header\d*|footer\d*|footnotes)\.xml")
 # The earliest date a zip can hold: no render writes the time of day into the file.
@@ -146,30 +145,3 @@ def render_docx(template_name: str, context: BaseModel | Mapping[str, Any],
     return prepare(template_name, templates_dir).render(values)
 
 
-def bench(template_name: str, context: BaseModel, repeat: int = 20,
-          templates_dir: Path | None = None) -> dict[str, float]:
-    """Milliseconds per document: jinja alone (the floor), our full render, docxtpl's render.
-
-    For the benchmark issue; prepares the template first so that only per-document work counts.
-    """
-    from docxtpl import DocxTemplate
-
-    prepared = prepare(template_name, templates_dir)
-    values = as_context(context)
-
-    def per_doc(work: Any) -> float:
-        start = time.perf_counter()
-        for _ in range(repeat):
-            work()
-        return (time.perf_counter() - start) * 1000 / repeat
-
-    def docxtpl_render() -> None:
-        document = DocxTemplate(template_path(template_name, templates_dir))
-        document.render(values, environment(), autoescape=True)
-        document.save(io.BytesIO())
-
-    return {
-        "jinja_only_ms": per_doc(lambda: prepared.render_parts(values)),
-        "render_docx_ms": per_doc(lambda: prepared.render(values)),
-        "docxtpl_ms": per_doc(docxtpl_render),
-    }

@@ -10,9 +10,9 @@ from sqlmodel import Session
 from starlette.exceptions import HTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
-from zwgk.accounts import secret_key
-from zwgk.db import get_engine, init_schema
-from zwgk.settings import get_settings
+from zwgk.adapters.db import get_engine, init_schema
+from zwgk.core.settings import get_settings
+from zwgk.setup.accounts import secret_key
 from zwgk.web.auth import LoginRequired, PasswordChangeRequired, Refused
 from zwgk.web.background import CycleRunner
 from zwgk.web.limits import UploadLimit

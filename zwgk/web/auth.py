@@ -12,10 +12,10 @@ from fastapi import Depends, Request
 from sqlmodel import Session
 
 from models.accounts import Account
-from zwgk.accounts import actor_of
-from zwgk.db import get_engine
-from zwgk.settings import get_settings
-from zwgk.permissions import Action, Actor, may
+from zwgk.adapters.db import get_engine
+from zwgk.core.permissions import Action, Actor, may
+from zwgk.core.settings import get_settings
+from zwgk.setup.accounts import actor_of
 
 
 class LoginRequired(Exception):

@@ -19,9 +19,9 @@ from functools import partial
 from fastapi import Request
 from sqlmodel import Session
 
-from zwgk import runs
-from zwgk.db import session_scope
-from zwgk.wakeup import ready_years
+from zwgk.adapters.db import session_scope
+from zwgk.cycle.waits import ready_years
+from zwgk.runner import runs
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ from typing import Any
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from zwgk.uploads import max_bytes, too_large_message
+from zwgk.intake.uploads import max_bytes, too_large_message
 
 # Room for the form's other fields and the multipart framing around one file.
 FORM_OVERHEAD = 64 * 1024

@@ -9,10 +9,10 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from models.cycle import Gate
-from zwgk.clock import office_today
-from zwgk.gates import GATE_LABELS
-from zwgk.permissions import Action, may
-from zwgk.uploads import TYPE_LABELS
+from zwgk.core.clock import office_today
+from zwgk.core.permissions import Action, may
+from zwgk.cycle.gates import GATE_LABELS
+from zwgk.intake.uploads import TYPE_LABELS
 from zwgk.web.auth import Caller, csrf_token
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")

@@ -4,10 +4,19 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
-from zwgk import accounts, overview
-from zwgk.gates import GATE_STAGE
-from zwgk.permissions import Action, may
-from zwgk.web.auth import Caller, Refused, session_caller, check_csrf, db_session, log_in, page_caller
+from zwgk.core.permissions import Action, may
+from zwgk.cycle.gates import GATE_STAGE
+from zwgk.setup import accounts
+from zwgk.web import read_models
+from zwgk.web.auth import (
+    Caller,
+    Refused,
+    check_csrf,
+    db_session,
+    log_in,
+    page_caller,
+    session_caller,
+)
 from zwgk.web.render import page
 
 router = APIRouter()
@@ -76,7 +85,7 @@ def home(request: Request, caller: Caller = Depends(page_caller), session: Sessi
     actor = caller.actor
     if actor.unit_id is not None:
         return RedirectResponse(f"/units/{actor.unit_id}", status_code=303)
-    cycles = overview.cycles_newest_first(session)
+    cycles = read_models.cycles_newest_first(session)
     tasks = []
     for cycle in cycles:
         gate = next((g for g, s in GATE_STAGE.items() if s is cycle.stage), None)

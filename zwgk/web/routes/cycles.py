@@ -6,26 +6,25 @@ from sqlmodel import Session
 
 from models.cycle import CycleNotFound, Gate, get_cycle
 from models.documents import IssuedDocument
-from models.stages import Stage
 from models.text import clean_text
-from zwgk import overview, runs
+from zwgk.core.permissions import Action, may
+from zwgk.cycle.gates import RETURN_TO, Decision, return_stage
+from zwgk.deadlines.sweep import run_sweep
 from zwgk.documents.register import document_path
-from zwgk.gates import RETURN_TO, Decision
-from zwgk.permissions import Action, may
-from zwgk.readiness import NotReady
-from zwgk.sweep import run_sweep
+from zwgk.runner import runs
+from zwgk.setup.readiness import NotReady
+from zwgk.web import read_models
 from zwgk.web.auth import Caller, Refused, db_session, ensure, form_caller, page_caller
 from zwgk.web.background import runner
 from zwgk.web.render import page, today
 
 router = APIRouter()
-RETURN_CHOICES = {"office_review": Stage.OFFICE_REVIEW, "group_assessment": Stage.GROUP_ASSESSMENT}
 
 
 def _cycle_page(request: Request, caller: Caller, session: Session, year: int, *, status: int = 200,
                 **extra: object) -> Response:
     try:
-        data = overview.cycle_overview(session, year)
+        data = read_models.cycle_overview(session, year)
     except CycleNotFound:
         if caller.actor.office:
             return page(request, "cycle_new.html", caller, year=year, status=status,
@@ -65,7 +64,7 @@ def sweep_preview(request: Request, year: int, caller: Caller = Depends(form_cal
 @router.get("/cycles/{year}/public")
 def public_page(year: int, caller: Caller = Depends(page_caller)) -> Response:
     ensure(caller, Action.READ_DASHBOARD)
-    path = overview.public_page(year)
+    path = read_models.public_page(year)
     if not path.is_file():
         raise Refused(404, f"{year} 年度考核结果尚未公布 (not published yet)")
     return FileResponse(path, media_type="text/html; charset=utf-8")
@@ -97,10 +96,10 @@ def _gate_page(request: Request, caller: Caller, session: Session, year: int, ga
         cycle = get_cycle(session, year)
     except CycleNotFound:
         raise Refused(404, f"{year} 年度考核尚未启动 (no cycle for {year})") from None
-    data = overview.cycle_overview(session, year)
+    data = read_models.cycle_overview(session, year)
     return page(request, "gate.html", caller, status=status, year=year, gate=gate, data=data,
-                documents=overview.gate_documents(session, cycle_id=cycle.id, gate=gate),  # type: ignore[arg-type]
-                material=overview.gate_material(session, cycle_id=cycle.id, gate=gate,  # type: ignore[arg-type]
+                documents=read_models.gate_documents(session, cycle_id=cycle.id, gate=gate),  # type: ignore[arg-type]
+                material=read_models.gate_material(session, cycle_id=cycle.id, gate=gate,  # type: ignore[arg-type]
                                                 today=today(request)),
                 waiting=data["gate"] is gate, return_choices=len(RETURN_TO[gate]) > 1, **extra)
 
@@ -120,14 +119,11 @@ def gate_decide(request: Request, year: int, gate: str, decision: str = Form("")
                 session: Session = Depends(db_session)) -> Response:
     the_gate = _gate(gate)
     ensure(caller, Action.DECIDE, the_gate)
-    if return_to and (len(RETURN_TO[the_gate]) < 2 or return_to not in RETURN_CHOICES):
-        return _gate_page(request, caller, session, year, the_gate, status=422,
-                          error="退回去向只能是 office_review 或 group_assessment，且仅用于领导小组审定")
-    try:  # TextRefused: a comment with an invisible control or direction character
+    try:  # GateRefused: a bad return target; TextRefused: a comment with an invisible character
         run_input = runs.record_decision(
             session, year, Decision(gate=the_gate, decision=decision, by=caller.actor.name,
                                     comment=clean_text(comment, where="意见 (comment)"),
-                                    return_to=RETURN_CHOICES.get(return_to)), today=request.app.state.today)
+                                    return_to=return_stage(return_to)), today=request.app.state.today)
     except (ValueError, CycleNotFound) as exc:  # GateRefused, or --today against a deployed run
         return _gate_page(request, caller, session, year, the_gate, status=422, error=str(exc))
     request.session["notice"] = runner(request).carry_on(year, run_input=run_input)

@@ -9,9 +9,11 @@ from sqlmodel import Session
 from starlette.background import BackgroundTask
 
 from models.cycle import CycleNotFound, get_cycle
-from zwgk import overview, scoresheets, submissions
-from zwgk.permissions import Action, may
-from zwgk.uploads import MEDIA_TYPES, UploadRefused
+from zwgk.core.permissions import Action, may
+from zwgk.intake import submissions
+from zwgk.intake.score_workbook import write_score_workbook
+from zwgk.intake.uploads import MEDIA_TYPES, UploadRefused
+from zwgk.web import read_models
 from zwgk.web.auth import Caller, Refused, db_session, ensure, form_caller, page_caller
 from zwgk.web.background import runner
 from zwgk.web.render import page, today
@@ -24,7 +26,7 @@ def _group_page(request: Request, caller: Caller, session: Session, year: int, *
     if not may(caller.actor, Action.READ_SELF_CHECKS):
         ensure(caller, Action.SCORE)
     try:
-        data = overview.group_overview(session, year)
+        data = read_models.group_overview(session, year)
     except CycleNotFound:
         raise Refused(404, f"{year} 年度考核尚未启动 (no cycle for {year})") from None
     return page(request, "group.html", caller, status=status, year=year, data=data, **extra)
@@ -41,7 +43,7 @@ def score_workbook(year: int, caller: Caller = Depends(page_caller), session: Se
     ensure(caller, Action.SCORE)
     cycle = get_cycle(session, year)
     work = tempfile.TemporaryDirectory(prefix="zwgk-scores-")
-    path = scoresheets.write_score_workbook(session, cycle_id=cycle.id,  # type: ignore[arg-type]
+    path = write_score_workbook(session, cycle_id=cycle.id,  # type: ignore[arg-type]
                                             path=Path(work.name) / f"{year}年度考核评分工作簿.xlsx")
     return FileResponse(path, filename=path.name, media_type=MEDIA_TYPES["xlsx"],
                         background=BackgroundTask(work.cleanup))

@@ -9,14 +9,15 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 from sqlmodel import Session
 from starlette.background import BackgroundTask
 
-from models.uploads import Upload, UploadKind
 from models.units import Unit
-from zwgk import overview, submissions
-from zwgk.lookup import IntakeError
-from zwgk.permissions import Action
-from zwgk.rectification import RectificationRefused
-from zwgk.selfcheck import form_path, write_self_check_forms
-from zwgk.uploads import MEDIA_TYPES, EXTENSIONS, UploadRefused, upload_file
+from models.uploads import Upload, UploadKind
+from zwgk.core.errors import IntakeError
+from zwgk.core.permissions import Action
+from zwgk.intake import submissions
+from zwgk.intake.self_check import form_path, write_self_check_forms
+from zwgk.intake.uploads import EXTENSIONS, MEDIA_TYPES, UploadRefused, upload_file
+from zwgk.rectification.lifecycle import RectificationRefused
+from zwgk.web import read_models
 from zwgk.web.auth import Caller, Refused, db_session, ensure, form_caller, page_caller
 from zwgk.web.background import runner
 from zwgk.web.render import page, today
@@ -37,15 +38,15 @@ def _unit(session: Session, caller: Caller, unit_id: int, action: Action) -> Uni
 
 def _unit_page(request: Request, caller: Caller, session: Session, unit: Unit, *, status: int = 200,
                **extra: object) -> Response:
-    cycle = overview.latest_cycle_of_unit(session, unit.id)  # type: ignore[arg-type]
+    cycle = read_models.latest_cycle_of_unit(session, unit.id)  # type: ignore[arg-type]
     if cycle is None:
         return page(request, "unit.html", caller, status=status, unit=unit, data=None, **extra)
     return page(request, "unit.html", caller, status=status, unit=unit,
-                data=overview.unit_overview(session, cycle=cycle, unit=unit), **extra)
+                data=read_models.unit_overview(session, cycle=cycle, unit=unit), **extra)
 
 
 def _year(session: Session, unit: Unit) -> int:
-    cycle = overview.latest_cycle_of_unit(session, unit.id)  # type: ignore[arg-type]
+    cycle = read_models.latest_cycle_of_unit(session, unit.id)  # type: ignore[arg-type]
     if cycle is None:
         raise Refused(404, "该单位尚未参加年度考核 (not assessed yet)")
     return cycle.year

@@ -1,0 +1,121 @@
+"""Starting and resuming the annual run: through the deployment when a Prefect server is
+configured, in this process otherwise (embedded mode).
+
+Prefect is imported inside the functions that need it, so that commands which run no flow
+(``zwgk cycle status``, ``units list``…) start without it (it costs a fresh process ~1 s); a
+deployed run is resumed through the server's REST API (zwgk.runner.prefect_api), without it too.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlmodel import Session
+
+from models.cycle import get_cycle
+from zwgk.adapters.db import session_scope
+from zwgk.core.actors import OFFICE_ACTOR
+from zwgk.core.clock import office_today
+from zwgk.cycle import gates
+from zwgk.runner import prefect_api
+from zwgk.setup.readiness import require_ready
+
+DEPLOYMENT = "annual-assessment/annual-assessment"
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """What a user needs to find a run again."""
+
+    flow_run_id: str | None
+    link: str | None
+    outcome: str  # "started" (deployment), "resumed", or where the in-process run stopped
+
+
+def api_url() -> str | None:
+    """The configured Prefect API, if any (environment or Prefect profile)."""
+    return prefect_api.setting("PREFECT_API_URL")
+
+
+def server_configured() -> bool:
+    """True when a Prefect API (a real server) is configured."""
+    return bool(api_url())
+
+
+def run_link(flow_run_id: str | None) -> str | None:
+    """The Prefect UI page of a run, when a server with a UI is configured."""
+    ui = prefect_api.ui_url()
+    return f"{ui.rstrip('/')}/runs/flow-run/{flow_run_id}" if ui and flow_run_id else None
+
+
+def start(year: int, *, today: date | None = None, started_by: str = OFFICE_ACTOR) -> RunInfo:
+    """Start the annual run of ``year``; refused (NotReady, nothing created) while the district
+    lacks people, units or a working-day calendar the cycle needs."""
+    ensure_ready(year, today=today)
+    options = {"today": today.isoformat() if today else None, "started_by": started_by}
+    if server_configured():
+        from prefect.client.schemas.objects import FlowRun
+        from prefect.deployments import run_deployment
+
+        run: FlowRun = run_deployment(DEPLOYMENT, parameters={"year": year, "options": options},
+                                      timeout=0)  # type: ignore[assignment]
+        return RunInfo(str(run.id), run_link(str(run.id)), "started")
+    return _run_here(year, today, started_by)
+
+
+def ensure_ready(year: int, *, today: date | None = None) -> None:
+    """Raise NotReady (listing what is missing) unless the district can start ``year``'s cycle."""
+    with session_scope() as session:
+        require_ready(session, year=year, today=today or office_today())
+
+
+def resume(session: Session, year: int, *, today: date | None = None,
+           run_input: dict[str, str] | None = None) -> RunInfo:
+    """Let the year's run carry on: resume the suspended deployment run, or run it here.
+
+    ``today`` cannot reach a deployment run (resumed, it keeps the date it was started with):
+    with a Prefect server configured it is refused before anything is recorded.
+    """
+    cycle = get_cycle(session, year)
+    _refuse_today_for_deployment(cycle.flow_run_id, today)
+    if server_configured() and cycle.flow_run_id:
+        # Through the REST API: importing Prefect would cost this process about a second.
+        kind, name = prefect_api.run_state(cycle.flow_run_id)
+        if kind == "PAUSED":
+            prefect_api.resume_run(cycle.flow_run_id, run_input)
+            return RunInfo(cycle.flow_run_id, run_link(cycle.flow_run_id), "resumed")
+        return RunInfo(cycle.flow_run_id, run_link(cycle.flow_run_id), f"running ({name or 'unknown'})")
+    return _run_here(year, today, OFFICE_ACTOR)
+
+
+def approve(session: Session, year: int, decision: gates.Decision, *,
+            today: date | None = None) -> RunInfo:
+    """Record a gate decision (refused whole if not allowed), then let the run carry on."""
+    run_input = record_decision(session, year, decision, today=today)
+    return resume(session, year, today=today, run_input=run_input)
+
+
+def record_decision(session: Session, year: int, decision: gates.Decision, *,
+                    today: date | None = None) -> dict[str, str]:
+    """Record a gate decision (refused whole if not allowed); the input that resumes the run."""
+    cycle = get_cycle(session, year)
+    _refuse_today_for_deployment(cycle.flow_run_id, today)
+    gates.decide(session, cycle_id=cycle.id, decision=decision)  # type: ignore[arg-type]
+    return {"decision": decision.decision, "by": decision.by, "comment": decision.comment,
+            "return_to": gates.return_target(decision.return_to)}
+
+
+def _refuse_today_for_deployment(flow_run_id: str | None, today: date | None) -> None:
+    if today is not None and flow_run_id and server_configured():
+        raise ValueError(
+            f"--today 对已部署的年度考核运行无效：该运行（{flow_run_id}）按启动时的日期办理，恢复后不会改用新日期；"
+            "请去掉 --today 按当天办理，或在嵌入模式（不设置 PREFECT_API_URL）下补办 "
+            "(--today cannot reach a deployed run: it keeps the date it was started with)")
+
+
+def _run_here(year: int, today: date | None, started_by: str) -> RunInfo:
+    from flows.annual import CycleOptions, annual_assessment
+
+    state = annual_assessment(year, CycleOptions(today=today, started_by=started_by),
+                              return_state=True)
+    outcome = state.result()
+    return RunInfo(str(state.state_details.flow_run_id), None, str(outcome))
