@@ -24,11 +24,6 @@ def get_engine(url: str | None = None) -> Engine:
     return _engine_for(url or get_settings().database_url)
 
 
-def engines_built() -> int:
-    """How many databases this process has opened so far."""
-    return _engine_for.cache_info().currsize
-
-
 def forget_engines() -> None:
     """Drop every cached engine (a test that dropped its database)."""
     _engine_for.cache_clear()

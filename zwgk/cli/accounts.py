@@ -6,7 +6,16 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from zwgk.cli.common import AsJson, By, Db, console, open_session, print_json, say
+from zwgk.cli.common import (
+    AsJson,
+    By,
+    Changed,
+    Db,
+    console,
+    open_session,
+    print_json,
+    say,
+)
 from zwgk.setup import accounts
 
 accounts_app = typer.Typer(help="工作台账户 / workbench accounts", no_args_is_help=True)
@@ -27,7 +36,7 @@ def accounts_create(
     password_stdin: Annotated[bool, typer.Option("--password-stdin", help="从标准输入读取密码（不生成一次性密码）")] = False,
     by: By = "",
     db: Db = None,
-) -> None:
+) -> Changed:
     """为一个人或一个单位创建工作台账户 / create a login for a person or a unit."""
     password = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
     with open_session(db) as session:
@@ -36,23 +45,26 @@ def accounts_create(
     say(f"已创建账户 {account.login}（{person or unit}）。")
     if one_time:
         _hand_out(login, one_time)
+    return Changed()
 
 
 @accounts_app.command("reset")
-def accounts_reset(login: Login, by: By = "", db: Db = None) -> None:
+def accounts_reset(login: Login, by: By = "", db: Db = None) -> Changed:
     """重置密码：生成新的一次性密码 / give an account a new one-time password."""
     with open_session(db) as session:
         password = accounts.reset_password(session, login=login, actor=by)
     say(f"已重置 {login} 的密码。")
     _hand_out(login, password)
+    return Changed()
 
 
 @accounts_app.command("disable")
-def accounts_disable(login: Login, by: By = "", db: Db = None) -> None:
+def accounts_disable(login: Login, by: By = "", db: Db = None) -> Changed:
     """停用账户（已登录的会话随即失效）/ disable an account."""
     with open_session(db) as session:
         accounts.disable_account(session, login=login, actor=by)
     say(f"已停用账户 {login}。")
+    return Changed()
 
 
 @accounts_app.command("list")

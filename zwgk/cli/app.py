@@ -15,7 +15,6 @@ os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 # Offices are offline: the temporary server's telemetry only fills the terminal with errors.
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
-from zwgk.adapters.db import engines_built
 from zwgk.cli import (  # noqa: E402 (after the environment defaults above)
     accounts,
     audit,
@@ -38,7 +37,7 @@ from zwgk.cli import (  # noqa: E402 (after the environment defaults above)
     special,
     units,
 )
-from zwgk.cli.common import clean_arguments, err, open_session
+from zwgk.cli.common import Changed, clean_arguments, err, open_session
 from zwgk.cli.interrupts import install as install_interrupts
 from zwgk.cli.sweep import sweep
 from zwgk.core.errors import shown_problems
@@ -49,7 +48,7 @@ app = typer.Typer(
     help="zwgk：政务公开工作考核 (government openness assessment) — 年度考核全流程。",
     no_args_is_help=True,
     rich_markup_mode=None,
-    result_callback=lambda *_, **__: wake(),
+    result_callback=lambda result, **_: wake(result),
 )
 app.command("sweep", help=sweep.__doc__)(sweep)
 app.command("check")(setup.check)
@@ -79,14 +78,15 @@ app.add_typer(evaluations.evaluations_app, name="evaluations")
 app.add_typer(rectification.rectification_app, name="rectification")
 
 
-def wake() -> None:
-    """After every command: resume an annual run whose wait for units is over (a submission
-    completed it, a due date passed, or an earlier command was interrupted while resuming).
-    Said on stderr, so that --json output stays a JSON document."""
-    if not engines_built():
-        return  # the command did not use a database (catalog show, --help): nothing to create
+def wake(result: object) -> None:
+    """After a command that changed something (it returns Changed): resume the annual runs whose
+    wait for units is over (a submission completed it, a due date passed, or an earlier command was
+    interrupted while resuming), judged as of the command's own day. Read-only commands wake
+    nothing. Said on stderr, so that --json output stays a JSON document."""
+    if not isinstance(result, Changed):
+        return
     with open_session(None) as session:
-        for info in wake_ready_runs(session):
+        for info in wake_ready_runs(session, today=result.day):
             err.print("各单位材料已齐或期限已过，年度考核继续。")
             cycle.print_run(info, err)
 

@@ -14,7 +14,7 @@ from models.calendar import (
     special_days,
 )
 from zwgk.adapters.files import checked_input
-from zwgk.cli.common import AsJson, By, Db, console, open_session, print_json
+from zwgk.cli.common import AsJson, By, Changed, Db, console, open_session, print_json
 
 calendar_app = typer.Typer(help="工作日历（节假日与调休） / working-day calendar", no_args_is_help=True)
 
@@ -29,13 +29,14 @@ def calendar_import(
     file: Annotated[Path, typer.Argument(help="CSV，表头 date,type,name；type 为 holiday/休 或 workday/班")],
     by: By = "",
     db: Db = None,
-) -> None:
+) -> Changed:
     """导入一年的节假日和调休上班日（有错误时整份文件不导入）/ import holidays and make-up days."""
     days = parse_calendar_csv(checked_input(file))
     with open_session(db) as session:
         count = import_calendar(session, days, actor=by)
     years = "、".join(str(y) for y in sorted({d.day.year for d in days}))
     console.print(f"{file.name}：已导入 {count} 天（{years} 年）。")
+    return Changed()
 
 
 @calendar_app.command("show")

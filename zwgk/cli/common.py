@@ -5,6 +5,7 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
@@ -22,6 +23,15 @@ from zwgk.core.settings import get_settings
 
 console = Console()
 err = Console(stderr=True, soft_wrap=True)
+
+@dataclass(frozen=True)
+class Changed:
+    """What a command that changed something returns: the day it acted on (``--today``, ``--on``,
+    ``--received``; None for today), so that the wake-up after it judges waiting runs by that
+    same day. Read-only commands return None and wake nothing."""
+
+    day: date | None = None
+
 
 Db = Annotated[
     str | None,

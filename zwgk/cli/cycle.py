@@ -9,6 +9,7 @@ from rich.table import Table
 from models.cycle import Gate
 from zwgk.cli.common import (
     AsJson,
+    Changed,
     Db,
     Today,
     by_option,
@@ -43,12 +44,13 @@ def cycle_start(
     today: Today = None,
     by: Annotated[str, by_option("发起人")] = "",
     db: Db = None,
-) -> None:
+) -> Changed:
     """启动年度考核（配置了 Prefect 服务器时通过部署运行，否则在本进程运行）/ start the annual run."""
     with open_session(db) as session:
         checked_day(session, today, option="--today", year=year)
     info = runs.start(year, today=today, started_by=by)
     print_run(info)
+    return Changed(today)
 
 
 @cycle_app.command("resume")
@@ -56,12 +58,13 @@ def cycle_resume(
     year: Annotated[int, typer.Argument(help="考核年度")],
     today: Today = None,
     db: Db = None,
-) -> None:
+) -> Changed:
     """让等待中的年度考核继续（各单位材料已齐或期限已过时）/ let a waiting run carry on."""
     use_database(db)
     with open_session(db) as session:
         info = runs.resume(session, year, today=checked_day(session, today, option="--today", year=year))
     print_run(info)
+    return Changed(today)
 
 
 def approve(
@@ -73,7 +76,7 @@ def approve(
     to: Annotated[str | None, typer.Option("--to", help="退回到 office-review 或 group（仅领导小组审定）")] = None,
     today: Today = None,
     db: Db = None,
-) -> None:
+) -> Changed:
     """在审定环节作出决定并让年度考核继续 / decide at a gate and resume the run."""
     use_database(db)
     try:
@@ -86,6 +89,7 @@ def approve(
                             today=checked_day(session, today, option="--today", year=year))
     console.print(f"已记录：{by} 对“{GATE_LABELS[gate]}”的决定（{decision}）。")
     print_run(info)
+    return Changed(today)
 
 
 def print_run(info: runs.RunInfo, out: Console = console) -> None:

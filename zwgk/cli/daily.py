@@ -11,6 +11,7 @@ from rich.table import Table
 from zwgk.assessment import daily_records
 from zwgk.cli.common import (
     AsJson,
+    Changed,
     Db,
     Year,
     by_option,
@@ -38,7 +39,7 @@ def daily_add(
     by: Annotated[str, by_option("记录人")] = "",
     on: Annotated[date | None, date_option("发现日期（默认今天）")] = None,
     db: Db = None,
-) -> None:
+) -> Changed:
     """记录日常考核发现的问题（年度评分时作为扣分依据）/ record a daily-assessment finding."""
     with open_session(db) as session, _refusals():
         record = daily_records.add_daily_record(session, year=year, unit_name=unit, criterion_ref=criterion,
@@ -46,6 +47,7 @@ def daily_add(
                                         by=by, on=day_for(session, on, option="--on", year=year,
                                                           procedure=False))
     console.print(f"已记录日常考核第 {record.id} 号：{unit} {criterion} 扣 {record.points} 分（{record.method.value}）。")
+    return Changed(on)
 
 
 @daily_app.command("list")

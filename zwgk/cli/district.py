@@ -6,7 +6,7 @@ from typing import Annotated
 import typer
 
 from models.district import OrganKey, district_profile
-from zwgk.cli.common import AsJson, By, Db, open_session, print_json, say
+from zwgk.cli.common import AsJson, By, Changed, Db, open_session, print_json, say
 from zwgk.setup.district import ORGAN_LABELS, parse_profile, save_profile
 
 district_app = typer.Typer(help="区县信息：名称、考核办法、发文机关 / the district profile",
@@ -19,17 +19,18 @@ def district_import(
     file: Annotated[Path, typer.Argument(help="YAML：district, measures, organs.leading_group/office.{name,mark,prefix}")],
     by: By = "",
     db: Db = None,
-) -> None:
+) -> Changed:
     """导入区县信息（替换原有信息）/ import the district profile from YAML."""
     profile = parse_profile(file)
     with open_session(db) as session:
         changes = save_profile(session, profile, actor=by)
     if not changes:
         say(f"{file.name}：与已有信息相同，未作改动。")
-        return
+        return Changed()
     say(f"{file.name}：已保存区县信息。")
     for line in changes:
         say(f"  {line}")
+    return Changed()
 
 
 @district_app.command("show")

@@ -14,6 +14,7 @@ from models.cycle import get_cycle
 from models.documents import IssuedDocument
 from zwgk.cli.common import (
     AsJson,
+    Changed,
     Db,
     Year,
     console,
@@ -107,7 +108,7 @@ def issue_documents(
     out: OutDir = None,
     pdf: Pdf = False,
     db: Db = None,
-) -> None:
+) -> Changed:
     """印发（或重新取回）一类公文；已印发的返回原文号和文件 / issue documents of one kind."""
     if kind is Kind.SELF_CHECK_NOTICE and due is None:
         err.print("[red]self-check-notice 需要 --due 自查截止日期，如 --due 2025-03-17[/red]")
@@ -140,6 +141,7 @@ def issue_documents(
             console.print(f"{d.number or '（无文号）'}  {d.title}  →  {document_path(d, out)}")
         if pdf:
             _to_pdf(docs, out)
+    return Changed(on)
 
 
 @app.command("pdf")

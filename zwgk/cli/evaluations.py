@@ -8,6 +8,7 @@ import typer
 from zwgk.assessment import evaluations
 from zwgk.cli.common import (
     AsJson,
+    Changed,
     Db,
     Year,
     by_option,
@@ -31,11 +32,12 @@ def evaluations_import(
     by: Annotated[str, by_option("导入人姓名")] = "",
     as_json: AsJson = False,
     db: Db = None,
-) -> None:
+) -> Changed:
     """导入第三方评估或民意调查结果（有任何问题则整份文件不导入）/ import outside results, all or nothing."""
     with open_session(db) as session, refusals():
         report = evaluations.import_evaluations(session, year=year, path=file, source=source, by=by)
     print_report(report, as_json, f"{source}结果")
+    return Changed()
 
 
 @evaluations_app.command("weight")
@@ -46,7 +48,7 @@ def evaluations_weight(
     weight: Annotated[str | None, typer.Option("--weight", help="计入考核得分的权重（%），如 10")] = None,
     reference_only: Annotated[bool, typer.Option("--reference-only", help="仅供参考，不计入考核得分")] = False,
     db: Db = None,
-) -> None:
+) -> Changed:
     """拟定实施方案时确定外部评价如何计分：权重或仅供参考 / how outside results count in the year's scheme."""
     if (weight is None) == (not reference_only):
         raise typer.BadParameter("须且只能指定 --weight 或 --reference-only 之一")
@@ -54,3 +56,4 @@ def evaluations_weight(
         scheme = evaluations.set_weight(session, year=year, source=source, by=by,
                                         weight=None if reference_only else parse_points_option(weight))
     console.print(f"{year} 年度实施方案：{scheme.outside_rule()}。")
+    return Changed()

@@ -10,6 +10,7 @@ from rich.table import Table
 from models.units import category_labels
 from zwgk.cli.common import (
     AsJson,
+    Changed,
     Db,
     On,
     Year,
@@ -65,7 +66,7 @@ def export_cadre(
     by: Annotated[str, by_option("经办人")] = "",
     on: On = None,
     db: Db = None,
-) -> None:
+) -> Changed:
     """函送干部主管部门和纪检监察机关的考核结果（第十三条第（三）项）及函 / results for the cadre and discipline organs."""
     with open_session(db) as session, refusals():
         result = cadre.export_cadre(session, year=year, path=out, on=day_for(session, on, option="--on", year=year), by=by)
@@ -74,3 +75,4 @@ def export_cadre(
     if marked:
         console.print("弄虚作假（第十四条）：" + "、".join(marked))
     console.print(f"已印发函：{result.letter.number} {result.letter.title}（{result.letter.path}）")
+    return Changed(on)

@@ -11,6 +11,7 @@ from rich.table import Table
 from zwgk.assessment import group_records
 from zwgk.cli.common import (
     AsJson,
+    Changed,
     Db,
     On,
     Year,
@@ -39,7 +40,7 @@ def group_record(
     criterion: Annotated[list[str] | None, typer.Option("--criterion", help="对应的二级指标编号，如 T033")] = None,
     points: Annotated[list[str] | None, typer.Option("--points", help="拟扣分值（由考核组评分时确定）")] = None,
     db: Db = None,
-) -> None:
+) -> Changed:
     """记录考核组在单位开展的活动及发现的问题，印发记录表 / record a symposium, hearing or on-site check."""
     texts, refs, values = finding or [], criterion or [], points or []
     if not len(texts) == len(refs) == len(values):
@@ -56,6 +57,7 @@ def group_record(
     if activity.minutes_path:
         console.print(f"记录材料已保存：{activity.minutes_path}（SHA-256 {activity.minutes_sha256}）")
     console.print(f"记录表：{form.path}")
+    return Changed(on)
 
 
 @group_app.command("list")

@@ -6,7 +6,16 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from zwgk.cli.common import AsJson, By, Db, console, open_session, print_json, say
+from zwgk.cli.common import (
+    AsJson,
+    By,
+    Changed,
+    Db,
+    console,
+    open_session,
+    print_json,
+    say,
+)
 from zwgk.setup import people as roster_people
 
 people_app = typer.Typer(help="人员名单：领导小组、办公室、考核组 / the people of the procedure",
@@ -19,7 +28,7 @@ def people_import(
     file: Annotated[Path, typer.Argument(help="CSV 或 .xlsx，表头：姓名,所在单位,职务,角色,手机,邮箱")],
     by: By = "",
     db: Db = None,
-) -> None:
+) -> Changed:
     """导入人员名单（有错误时整份文件不导入；按姓名更新）/ import people; any bad row rejects the file.
 
     角色：领导小组组长、领导小组副组长、领导小组成员、办公室、考核组，多个用“、”或“,”分隔。
@@ -36,6 +45,7 @@ def people_import(
     if report.not_in_file:
         say(f"名单中另有 {len(report.not_in_file)} 人不在本文件中，保留未动"
             f"（{'、'.join(report.not_in_file)}）；如需删除用 zwgk people remove 姓名。")
+    return Changed()
 
 
 @people_app.command("list")
@@ -62,9 +72,10 @@ def people_remove(
     name: Annotated[str, typer.Argument(help="姓名")],
     by: By = "",
     db: Db = None,
-) -> None:
+) -> Changed:
     """从人员名单中删除（已作出的决定保留其姓名）/ remove a person from the roster."""
     with open_session(db) as session:
         member = roster_people.remove_person(session, name=name, actor=by)
     say(f"已删除：{member.name}（{'、'.join(member.roles) or '无角色'}）。"
         "已作出的决定和记录保留其姓名。")
+    return Changed()

@@ -10,6 +10,7 @@ from rich.table import Table
 from zwgk.cli.common import (
     AsJson,
     By,
+    Changed,
     Db,
     On,
     Year,
@@ -33,22 +34,24 @@ UnitName = Annotated[str, typer.Argument(help="单位名称（与被考核单位
 
 
 @rectification_app.command("plan")
-def rectification_plan(year: Year, unit: UnitName, file: File, by: By = "", on: On = None, db: Db = None) -> None:
+def rectification_plan(year: Year, unit: UnitName, file: File, by: By = "", on: On = None, db: Db = None) -> Changed:
     """登记单位报来的整改方案 / record a unit's rectification plan."""
     with open_session(db) as session:
         item = lifecycle.receive_plan(session, year=year, unit_name=unit, file=file, by=by,
                                           on=day_for(session, on, option="--on", year=year))
     console.print(f"{unit}：已登记整改方案 {file.name}（{item.plan_received_on}）。")
+    return Changed(on)
 
 
 @rectification_app.command("report")
-def rectification_report(year: Year, unit: UnitName, file: File, by: By = "", on: On = None, db: Db = None) -> None:
+def rectification_report(year: Year, unit: UnitName, file: File, by: By = "", on: On = None, db: Db = None) -> Changed:
     """登记单位报来的整改报告 / record a unit's completion report."""
     with open_session(db) as session:
         item = lifecycle.receive_report(session, year=year, unit_name=unit, file=file, by=by,
                                             on=day_for(session, on, option="--on", year=year))
     console.print(f"{unit}：已登记第 {item.round} 轮整改报告 {file.name}"
                   f"（{item.report_received_on}），待核验。")
+    return Changed(on)
 
 
 @rectification_app.command("verify")
@@ -60,7 +63,7 @@ def rectification_verify(
     comment: Annotated[str, typer.Option("--comment", help="核验意见（退回时必填）")] = "",
     on: On = None,
     db: Db = None,
-) -> None:
+) -> Changed:
     """核验整改报告：通过，或退回并给出新的整改期限 / verify a completion report."""
     with open_session(db) as session:
         item = lifecycle.verify(session, year=year, unit_name=unit, by=by,
@@ -72,6 +75,7 @@ def rectification_verify(
                       f"新的整改期限 {rows[unit].next_due_on}。")
     else:
         console.print(f"{unit}：整改核验通过（{by}）。")
+    return Changed(on)
 
 
 @rectification_app.command("list")

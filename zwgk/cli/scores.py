@@ -11,6 +11,7 @@ from models.cycle import get_cycle
 from models.units import category_labels
 from zwgk.cli.common import (
     AsJson,
+    Changed,
     Db,
     Year,
     by_option,
@@ -47,12 +48,13 @@ def scores_import(
     by: Annotated[str, by_option("导入人（考核组成员）姓名")] = "",
     as_json: AsJson = False,
     db: Db = None,
-) -> None:
+) -> Changed:
     """导入考核组填好的评分工作簿（有任何问题则全部不导入）/ import the group's workbook, all or nothing."""
     with open_session(db) as session, _refusals():
         report = score_workbook.import_score_workbook(session, cycle_id=get_cycle(session, year).id,  # type: ignore[arg-type]
                                                    path=file, by=by)
     print_report(report, as_json, "考核评分")
+    return Changed()
 
 
 @scores_app.command("show")

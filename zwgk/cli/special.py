@@ -8,6 +8,7 @@ import typer
 from models.assessment import SpecialKind
 from zwgk.assessment import special_items
 from zwgk.cli.common import (
+    Changed,
     Db,
     Points,
     Year,
@@ -37,7 +38,7 @@ def special_add(
     criterion: Annotated[str | None, typer.Option("--criterion", help="特别减分项编号，如 T092")] = None,
     on: Annotated[date | None, date_option("通报批评的印发日期（默认今天）")] = None,
     db: Db = None,
-) -> None:
+) -> Changed:
     """记录特别减分、直接归零、特别加分或弄虚作假认定（后者印发通报批评）/ record a special item."""
     with open_session(db) as session, _refusals():
         if kind is SpecialKind.FALSIFICATION:
@@ -46,7 +47,8 @@ def special_add(
                                                           on=day_for(session, on, option="--on", year=year))
             console.print(f"已认定{unit}弄虚作假（第 {item.id} 号），考核等次为不合格。")
             console.print(f"已印发通报批评：{document.number} {document.title}（{document.path}）")
-            return
+            return Changed(on)
         item = special_items.add_special_item(session, year=year, unit_name=unit, kind=kind, points=parse_points_option(points),
                                         reason=reason, evidence=evidence, by=by, criterion_ref=criterion)
     console.print(f"已记录{special_items.KIND_LABELS[kind]}（第 {item.id} 号）：{unit} {item.points} 分。")
+    return Changed(on)
