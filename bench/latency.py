@@ -1,6 +1,9 @@
-"""Benchmark: what staff wait for. A fresh `zwgk cycle status` process, and with a Prefect
-server and the served deployments running, the time from `zwgk approve` (scheme gate) to the
-next stage's documents in the register.
+"""Benchmark: what staff wait for. A fresh `zwgk cycle status` process; in embedded mode (no
+Prefect server configured) `zwgk cycle start` and `zwgk approve`, each a fresh process that
+carries the cycle on through this machine's shared local Prefect server (the first command of
+the benchmark starts it, as the first command of the day would: that start is reported apart);
+and with a Prefect server and the served deployments running, the time from `zwgk approve`
+(scheme gate) to the next stage's documents in the register.
 
 Usage: ``python bench/latency.py [--cycles 5]``. Progress on stderr, one JSON object on stdout
 (see bench/README.md). Uses the demo district in a temporary folder and a Prefect server of its
@@ -71,6 +74,27 @@ def wait(predicate: Any, timeout: float, what: str, interval: float = 0.05) -> N
     raise TimeoutError(what)
 
 
+def embedded_commands(env: dict[str, str], cycles: int) -> dict[str, list[float]]:
+    """Wall seconds of fresh `zwgk cycle start YEAR` and `zwgk approve YEAR scheme` processes in
+    embedded mode, for ``cycles`` years after a first command that starts the local server."""
+    home = Path(env["ZWGK_OUT_DIR"]).parent / "embedded-prefect-home"
+    embedded = dict(env, PREFECT_HOME=str(home))
+    times: dict[str, list[float]] = {"first_start": [], "start": [], "approve": []}
+    for n, year in enumerate(range(FIRST_YEAR - 10, FIRST_YEAR - 10 + cycles + 1)):
+        begin = time.perf_counter()
+        done = zwgk(embedded, "cycle", "start", str(year), "--today", f"{year + 1}-01-05")
+        assert done.returncode == 0, done.stderr
+        times["first_start" if n == 0 else "start"].append(time.perf_counter() - begin)
+        begin = time.perf_counter()
+        done = zwgk(embedded, "approve", str(year), "scheme", "--decision", "approve", "--by", LEADER,
+                    "--today", f"{year + 1}-01-07")
+        assert done.returncode == 0, done.stderr
+        times["approve"].append(time.perf_counter() - begin)
+        log(f"  embedded {year}: start {times['first_start' if n == 0 else 'start'][-1]:.2f} s, "
+            f"approve {times['approve'][-1]:.2f} s")
+    return times
+
+
 def served_approvals(env: dict[str, str], db: Path, cycles: int) -> list[float]:
     """For ``cycles`` years: start the deployment, wait at the scheme gate, then time `zwgk
     approve` until the next stage's documents are registered."""
@@ -123,16 +147,22 @@ def main() -> None:
         env = dict(os.environ, ZWGK_DATABASE_URL=f"sqlite:///{db}", ZWGK_OUT_DIR=str(Path(temp) / "out"))
         env.pop("PREFECT_API_URL", None)
         assert zwgk(env, "init", "--demo").returncode == 0
-        subprocess.run([sys.executable, "-c", "from zwgk.db import session_scope\n"
-                        "from zwgk.procedure import start_cycle\nwith session_scope() as s:\n"
+        subprocess.run([sys.executable, "-c", "from zwgk.adapters.db import session_scope\n"
+                        "from zwgk.cycle.steps import start_cycle\nwith session_scope() as s:\n"
                         f"    start_cycle(session=s, year={FIRST_YEAR - 1}, actor='基准')"],
                        env=env, check=True, cwd=REPO)
         status = status_seconds(env, FIRST_YEAR - 1)
         log(f"fresh `zwgk cycle status`: {', '.join(f'{t:.2f}' for t in status)} s")
+        embedded = embedded_commands(env, args.cycles)
         approvals = served_approvals(env, db, args.cycles)
     print(json.dumps({
         "status_s_median": round(statistics.median(status), 3),
         "status_s": [round(t, 3) for t in status],
+        "embedded_first_start_s": round(embedded["first_start"][0], 2),
+        "embedded_start_s_median": round(statistics.median(embedded["start"]), 2),
+        "embedded_approve_s_median": round(statistics.median(embedded["approve"][1:]), 2),
+        "embedded_start_s": [round(t, 2) for t in embedded["start"]],
+        "embedded_approve_s": [round(t, 2) for t in embedded["approve"]],
         "approve_to_documents_s_median": round(statistics.median(approvals), 2),
         "approve_to_documents_s_worst": round(max(approvals), 2),
         "approve_to_documents_s": [round(t, 2) for t in approvals],

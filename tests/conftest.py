@@ -18,6 +18,8 @@ from zwgk.cycle.steps import start_cycle
 from zwgk.demo.district import load_demo
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+# The local Prefect servers the tests' commands start (one per Prefect home) stop soon after.
+os.environ.setdefault("ZWGK_LOCAL_SERVER_IDLE_MIN", "2")
 
 
 @pytest.fixture(autouse=True)

@@ -103,7 +103,12 @@ def test_the_next_command_resumes_a_run_whose_wait_is_over(session: Session, dem
     set_waiting(session=session, cycle_id=demo_cycle.id, waiting_for="units:scores")  # type: ignore[arg-type]
     resumed: list[int] = []
     monkeypatch.setattr(runs, "resume", lambda _s, year, **_k: resumed.append(year) or runs.RunInfo(None, None, "x"))
-    result = CliRunner().invoke(app, ["units", "list", "--json", "--db", db_url])
+    # A read-only command wakes nothing (it must not move a cycle); the next command that changes
+    # something does.
+    assert CliRunner().invoke(app, ["units", "list", "--json", "--db", db_url]).exit_code == 0
+    assert resumed == []
+    result = CliRunner().invoke(app, ["units", "rename", "青岚镇（演示）", "青岚镇（演示）", "--by", "王晓岚",
+                                      "--db", db_url])
     assert result.exit_code == 0, result.output
     assert resumed == [2025]
 

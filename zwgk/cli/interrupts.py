@@ -5,10 +5,11 @@ commit, to a temporary name and renamed, and re-rendered when missing), so stopp
 instant loses at most the transaction in flight. SIGTERM is turned into KeyboardInterrupt so
 that both unwind the same way (open transactions rolled back, files closed). What can take
 long is what comes after: a flow run interrupted mid-way reports its crash to the Prefect API,
-whose temporary server may itself have been stopped by the same Ctrl-C, and its client then
-retries for minutes. So the first signal also starts a clock: after ``GRACE_SECONDS`` the
-process stops its own child processes (the temporary server) and exits at once; a second
-signal exits at once. The next command or sweep resumes a run left waiting (zwgk.runner.wake).
+and its client retries for minutes when that server does not answer. So the first signal also
+starts a clock: after ``GRACE_SECONDS`` the process stops its own child processes and exits at
+once; a second signal exits at once. The shared local Prefect server (zwgk.runner.local_server)
+is not a child: it serves other processes and stops by itself when idle. The next command or
+sweep resumes a run left waiting (zwgk.runner.wake).
 """
 
 import os

@@ -58,6 +58,8 @@ class Settings(BaseSettings):
     max_table_rows: int = Field(default=20_000, ge=1, description="CSV/表格导入的数据行上限")
     problems_shown: int = Field(default=50, ge=1, description="导入被拒时列出的问题条数，其余只计数")
     future_days: int = Field(default=3, ge=0, description="--today/--on 最多可比今天晚几天")
+    local_server_idle_min: float = Field(
+        default=15, gt=0, description="本机共用的 Prefect 服务器空闲多少分钟后自动停止（嵌入模式）")
 
 
 @lru_cache(maxsize=1)

@@ -17,6 +17,7 @@ from zwgk.core.actors import OFFICE_ACTOR
 from zwgk.core.clock import office_today
 from zwgk.cycle import gates
 from zwgk.runner import prefect_api
+from zwgk.runner.local_server import ensure_server
 from zwgk.setup.readiness import require_ready
 
 DEPLOYMENT = "annual-assessment/annual-assessment"
@@ -113,9 +114,15 @@ def _refuse_today_for_deployment(flow_run_id: str | None, today: date | None) ->
 
 
 def _run_here(year: int, today: date | None, started_by: str) -> RunInfo:
+    """Run the annual flow in this process against this machine's shared local Prefect server
+    (zwgk.runner.local_server), found or started, never a temporary server of its own."""
+    api = ensure_server()
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
     from flows.annual import CycleOptions, annual_assessment
 
-    state = annual_assessment(year, CycleOptions(today=today, started_by=started_by),
-                              return_state=True)
-    outcome = state.result()
+    with temporary_settings({PREFECT_API_URL: api}):
+        state = annual_assessment(year, CycleOptions(today=today, started_by=started_by),
+                                  return_state=True)
+        outcome = state.result()
     return RunInfo(str(state.state_details.flow_run_id), None, str(outcome))
