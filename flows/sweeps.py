@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from prefect import flow
 from pydantic import Field
 
-from tasks.sweep import sweep_deadlines
+from tasks.sweep import refresh_report_findings, sweep_deadlines
 from zwgk.adapters.db import session_scope
 from zwgk.core.clock import office_today
 from zwgk.runner.wake import wake_ready_runs
@@ -21,7 +21,8 @@ DryRun = Annotated[bool, Field(description="只列出将要发送的提醒和督
 def _sweep(selection: str, today: date | None, dry_run: bool) -> dict[str, Any]:
     day = today or office_today()
     report = sweep_deadlines(day, dry_run, selection)
-    if not dry_run:
+    if not dry_run and selection != "rectification":
+        report["annual_report_years"] = refresh_report_findings(day)
         # A passed self-check due date (or a completed set) lets the annual run carry on.
         with session_scope() as session:
             report["resumed"] = [info.outcome for info in wake_ready_runs(session, today=day)]

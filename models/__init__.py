@@ -17,6 +17,7 @@ from models import (  # noqa: F401
     evaluations,
     group_records,
     rectification,
+    reports,
     units,
     uploads,
 )

@@ -14,6 +14,7 @@ class DeadlineKind(StrEnum):
     GROUP_SCORING = "group_scoring"  # 考核组评分
     RECTIFICATION_PLAN = "rectification_plan"  # 整改方案报送
     RECTIFICATION_DONE = "rectification_done"  # 整改完成
+    ANNUAL_REPORT = "annual_report"  # 政府信息公开工作年度报告（条例第四十九条：每年1月31日前）
 
 
 DEADLINE_LABELS: dict[DeadlineKind, str] = {
@@ -21,6 +22,7 @@ DEADLINE_LABELS: dict[DeadlineKind, str] = {
     DeadlineKind.GROUP_SCORING: "完成考核评分",
     DeadlineKind.RECTIFICATION_PLAN: "报送整改方案",
     DeadlineKind.RECTIFICATION_DONE: "完成整改并报送整改报告",
+    DeadlineKind.ANNUAL_REPORT: "报送政府信息公开工作年度报告",
 }
 
 
@@ -29,7 +31,18 @@ DEADLINE_BASIS: dict[DeadlineKind, str] = {
     DeadlineKind.GROUP_SCORING: "第十条第（四）项",
     DeadlineKind.RECTIFICATION_PLAN: "第十一条",
     DeadlineKind.RECTIFICATION_DONE: "第十一条",
+    # Set by the statute, not by the measures: the basis names its act (see cited_basis).
+    DeadlineKind.ANNUAL_REPORT: "《中华人民共和国政府信息公开条例》第四十九条、第五十条",
 }
+
+
+def cited_basis(basis: str, measures: str) -> tuple[str, str]:
+    """The act a deadline's basis cites and the article in it: a basis that names its act
+    (《…》第五十条) keeps it; one that does not (第十条第（三）项) is an article of the measures."""
+    if basis.startswith("《") and "》" in basis:
+        act, _, article = basis[1:].partition("》")
+        return act, article
+    return measures, basis
 
 RECTIFICATION_KINDS: frozenset[DeadlineKind] = frozenset(
     {DeadlineKind.RECTIFICATION_PLAN, DeadlineKind.RECTIFICATION_DONE}

@@ -791,6 +791,40 @@ def group_record() -> Document:
     return d
 
 
+def report_circular() -> Document:
+    d = new_document("年报审查情况通报")
+    letterhead(d)
+    addressee(d)
+    para(d, "根据《中华人民共和国政府信息公开条例》第四十九条、第五十条和《中华人民共和国政府信息公开工作年度报告格式》"
+            "（国办公开办函〔2021〕30号），{{ office }}对各单位{{ year }}年度政府信息公开工作年度报告的报送和"
+            "编制情况进行了审查。现将有关情况通报如下。")
+    heading(d, 1, "一、报送情况")
+    para(d, "年度报告应于{{ due_text }}前报送并向社会公布。应报送单位{{ unit_count }}个，已报送{{ handed_count }}个，"
+            "其中按时报送{{ on_time_count }}个"
+            "{% if late_count %}，逾期报送{{ late_count }}个（{{ late_units }}）{% endif %}"
+            "{% if missing_count %}；未报送{{ missing_count }}个（{{ missing_units }}）{% endif %}。")
+    grid_table(d, ["序号", "单位", "报送日期", "报送情况", "问题数"],
+               ["{{ r.seq }}", "{{ r.unit }}", "{{ r.handed_text }}", "{{ r.status }}", "{{ r.problem_count }}"],
+               [14, 62, 34, 26, 20], "r in rows")
+    heading(d, 1, "二、审查发现的问题")
+    para(d, "{% if problems %}经审查，{{ problem_unit_count }}个单位的年度报告存在{{ problem_count }}个问题，"
+            "具体如下：{% else %}经审查，未发现需要通报的问题。{% endif %}")
+    tag(d, "{%p if problems %}")
+    grid_table(d, ["序号", "单位", "问题类型", "具体问题"],
+               ["{{ p.seq }}", "{{ p.unit }}", "{{ p.kind }}", "{{ p.detail }}"],
+               [12, 36, 30, 78], "p in problems")
+    tag(d, "{%p endif %}")
+    heading(d, 1, "三、有关要求")
+    para(d, "（一）存在问题的单位要对照本通报逐项核实，按照年度报告格式更正后重新公开，并将更正后的年度报告报送"
+            "{{ office }}。")
+    para(d, "（二）未报送年度报告的单位要立即报送，并在本单位政府网站或政府信息公开专栏公布。")
+    para(d, "（三）上述问题已记入日常考核记录，作为年度考核中“编制、发布并及时更新政府信息公开指南、目录及年报”"
+            "指标核减分数的依据（《{{ measures }}》第十条第（一）项）。")
+    closing(d)
+    imprint(d)
+    return d
+
+
 BUILDERS = {
     Template.SCHEME_NOTICE: scheme_notice,
     Template.SELF_CHECK_NOTICE: self_check_notice,
@@ -808,6 +842,7 @@ BUILDERS = {
     Template.DAILY_CIRCULAR: daily_circular,
     Template.CADRE_LETTER: cadre_letter,
     Template.GROUP_RECORD: group_record,
+    Template.REPORT_CIRCULAR: report_circular,
 }
 
 

@@ -31,6 +31,8 @@ READ_ONLY = [
     ["scores", "show", "2025"], ["scores", "show", "2025", "--json"],
     ["daily", "list", "2025"], ["group", "list", "2025"], ["rectification", "list", "2025"],
     ["export", "commendation", "2025"],
+    ["reports", "findings", "2025"], ["reports", "findings", "2025", "--json"], ["reports", "list", "2025"],
+    ["reports", "show", "2025", "青岚镇（演示）"],
 ]
 
 

@@ -5,7 +5,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
 
-from sqlalchemy import Column, event, inspect, literal, text
+from sqlalchemy import Column, Enum, event, inspect, literal, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Session, SQLModel, create_engine
@@ -58,6 +58,7 @@ def init_schema(engine: Engine) -> None:
     defines to tables an older one created, with their indexes (idempotent)."""
     SQLModel.metadata.create_all(engine)
     _add_missing_columns(engine)
+    _add_missing_enum_values(engine)
     _category_keys(engine)
     with Session(engine) as session:
         seed_categories(session)
@@ -76,6 +77,21 @@ def _add_missing_columns(engine: Engine) -> None:
             for index in table.indexes:
                 if column.name in index.columns:
                     index.create(engine, checkfirst=True)
+
+
+def _add_missing_enum_values(engine: Engine) -> None:
+    # create_all never alters a type either. On PostgreSQL an enum column is a native type that
+    # must learn the members a later release added (a new deadline kind) before rows can hold them.
+    if engine.dialect.name != "postgresql":
+        return
+    wanted = {column.type.name: column.type.enums for table in SQLModel.metadata.sorted_tables
+              for column in table.columns if isinstance(column.type, Enum) and column.type.native_enum}
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        have = {(name, label) for name, label in connection.execute(text(
+            "SELECT t.typname, e.enumlabel FROM pg_enum e JOIN pg_type t ON t.oid = e.enumtypid"))}
+        for name, values in wanted.items():
+            for value in (v for v in values if (name, v) not in have):
+                connection.execute(text(f'ALTER TYPE "{name}" ADD VALUE IF NOT EXISTS \'{value}\''))
 
 
 def _category_keys(engine: Engine) -> None:

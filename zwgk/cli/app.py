@@ -30,6 +30,7 @@ from zwgk.cli import (  # noqa: E402 (after the environment defaults above)
     group,
     people,
     rectification,
+    reports,
     scores,
     self_check,
     serving,
@@ -76,6 +77,7 @@ app.add_typer(export.export_app, name="export")
 app.add_typer(group.group_app, name="group")
 app.add_typer(evaluations.evaluations_app, name="evaluations")
 app.add_typer(rectification.rectification_app, name="rectification")
+app.add_typer(reports.reports_app, name="reports")
 
 
 def wake(result: object) -> None:

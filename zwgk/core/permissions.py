@@ -24,6 +24,7 @@ class Action(StrEnum):
     SCORE = "scores.work"  # the group's score workbook
     TAKE_PART_IN_GROUP = "group.take_part"  # be named among the group at a unit (assessors only)
     READ_DOCUMENT = "document.read"  # obj: the document (an IssuedDocument or a line of the register)
+    REVIEW_REPORTS = "reports.review"  # annual reports: open their deadlines, confirm findings, issue the circular
 
 
 class Addressed(Protocol):
@@ -34,7 +35,8 @@ class Addressed(Protocol):
 
 
 # Documents addressed to every unit (no unit of their own) that a unit's contact may read.
-DOCUMENTS_FOR_ALL_UNITS = frozenset({"scheme_notice", "self_check_notice", "results_circular"})
+DOCUMENTS_FOR_ALL_UNITS = frozenset({"scheme_notice", "self_check_notice", "results_circular",
+                                     "report_circular"})
 # A unit's own documents that stay inside the procedure (the group's working sheets).
 INTERNAL_DOCUMENTS = frozenset({"score_sheet"})
 

@@ -58,6 +58,12 @@ class Settings(BaseSettings):
     max_table_rows: int = Field(default=20_000, ge=1, description="CSV/表格导入的数据行上限")
     problems_shown: int = Field(default=50, ge=1, description="导入被拒时列出的问题条数，其余只计数")
     future_days: int = Field(default=3, ge=0, description="--today/--on 最多可比今天晚几天")
+    # Annual reports on government information disclosure (zwgk reports).
+    report_due: str = Field(default="01-31", pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$",
+                            description="各单位报送上一年度政府信息公开工作年度报告的截止日（次年的 MM-DD），"
+                                        "条例第四十九条为 1月31日")
+    report_similarity: float = Field(default=0.6, gt=0, le=1,
+                                     description="两份年报正文相同比例达到此值即列为“文字雷同”（0–1）")
     local_server_idle_min: float = Field(
         default=15, gt=0, description="本机共用的 Prefect 服务器空闲多少分钟后自动停止（嵌入模式）")
 

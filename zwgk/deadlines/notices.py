@@ -17,6 +17,7 @@ from models.deadlines import (
     DeadlineKind,
     Reminder,
     ReminderStatus,
+    cited_basis,
 )
 from models.district import Profile, district_profile
 from models.documents import IssuedDocument
@@ -47,6 +48,7 @@ _FINDINGS: dict[DeadlineKind, tuple[str, str]] = {
     DeadlineKind.GROUP_SCORING: ("考核评分逾期未完成", "仍未完成"),
     DeadlineKind.RECTIFICATION_PLAN: ("整改方案逾期未报送", "仍未报送"),
     DeadlineKind.RECTIFICATION_DONE: ("整改逾期未完成", "仍未完成"),
+    DeadlineKind.ANNUAL_REPORT: ("政府信息公开工作年度报告逾期未报送", "仍未报送"),
 }
 
 
@@ -73,9 +75,10 @@ def _message_text(item: OpenDeadline, slot: str, today: date, calendar: WorkCale
     office = profile.organ("office").name
     notice = "督办通知" if slot == ESCALATION else "催办通知"
     subject = f"【{notice}】{item.unit}：{DEADLINE_LABELS[d.kind]}（截止{cn_date(d.due_on)}）"
+    act, article = cited_basis(d.basis, profile.measures)
     body = (
         f"{item.unit}：\n\n"
-        f"    根据《{profile.measures}》{d.basis}，贵单位应于{cn_date(d.due_on)}前"
+        f"    根据《{act}》{article}，贵单位应于{cn_date(d.due_on)}前"
         f"{DEADLINE_LABELS[d.kind]}。{_status_sentence(item, slot, today, calendar)}。\n"
         f"    详见附件{notice}{('（' + number + '）') if number else ''}。"
         "如已办理，请将材料报送我办并忽略本通知。\n\n"

@@ -45,6 +45,27 @@ def open_deadlines(
     """
     calendar = calendar or load_calendar(session)
     due_on = calendar.add_workdays(starts_on, days)
+    ensure_deadlines(session, cycle_id=cycle_id, kind=kind, unit_ids=unit_ids, starts_on=starts_on,
+                     due_on=due_on, round=round, calendar=calendar)
+    return due_on
+
+
+def ensure_deadlines(
+    session: Session,
+    *,
+    cycle_id: int,
+    kind: DeadlineKind,
+    unit_ids: Sequence[int | None],
+    starts_on: date,
+    due_on: date,
+    round: int = 1,
+    calendar: WorkCalendar | None = None,
+) -> None:
+    """Ensure one deadline of ``kind`` per unit due on a date fixed in advance (a statutory
+    date such as 1月31日, which may fall on a holiday).
+
+    Units that already have the deadline (same round) keep their row unchanged. Commits.
+    """
     have = set(session.exec(
         select(Deadline.unit_id).where(
             Deadline.cycle_id == cycle_id, Deadline.kind == kind, Deadline.round == round
@@ -52,16 +73,15 @@ def open_deadlines(
     ).all())
     missing = [uid for uid in unit_ids if uid not in have]
     if not missing:
-        return due_on
-
+        return
+    calendar = calendar or load_calendar(session)
     first_action = next_action_on(current=None, due_on=due_on, policy=cycle_by_id(session, cycle_id).scheme.reminders,
-                                  calendar=calendar, period=days)
+                                  calendar=calendar, period=calendar.workdays_between(starts_on, due_on))
     add_unique_rows(session, lambda: [
         Deadline(cycle_id=cycle_id, unit_id=uid, kind=kind, round=round, starts_on=starts_on,
                  due_on=due_on, basis=DEADLINE_BASIS[kind], next_action_on=first_action)
         for uid in missing
     ])
-    return due_on
 
 
 def open_self_check_deadlines(session: Session, *, cycle_id: int, notice_on: date) -> date:

@@ -341,6 +341,43 @@ class GroupRecordForm(Context):
     recorded_text: str
 
 
+class ReportReviewRow(Row):
+    """One unit's line of the 年报审查情况通报: when it handed in its report, and its problems."""
+
+    seq: int
+    unit: str
+    handed_text: str  # 2026年1月20日, or 未报送
+    status: str  # 按时报送, 逾期报送, 未报送
+    problem_count: int
+
+
+class ReportProblemRow(Row):
+    """One confirmed problem of a unit's annual report."""
+
+    seq: int
+    unit: str
+    kind: str  # 表内数字不平衡, 正文数字与表格不一致 …
+    detail: str
+
+
+class ReportCircular(OfficialDocument):
+    """关于{year}年度政府信息公开工作年度报告审查情况的通报: who handed in the report and when, and
+    the problems the office confirmed."""
+
+    due_text: str
+    unit_count: int
+    handed_count: int
+    on_time_count: int
+    late_count: int
+    late_units: str
+    missing_count: int
+    missing_units: str
+    problem_unit_count: int
+    problem_count: int
+    rows: list[ReportReviewRow]
+    problems: list[ReportProblemRow]
+
+
 class Template(StrEnum):
     """Every document template, by file name in ``doc_templates/``."""
 
@@ -360,6 +397,7 @@ class Template(StrEnum):
     DAILY_CIRCULAR = "日常考核情况通报.docx"
     CADRE_LETTER = "关于函送年度政务公开工作考核结果的函.docx"
     GROUP_RECORD = "考核组工作记录表.docx"
+    REPORT_CIRCULAR = "年报审查情况通报.docx"
 
 
 CONTEXTS: dict[Template, type[Context]] = {
@@ -379,6 +417,7 @@ CONTEXTS: dict[Template, type[Context]] = {
     Template.DAILY_CIRCULAR: DailyCircular,
     Template.CADRE_LETTER: CadreLetter,
     Template.GROUP_RECORD: GroupRecordForm,
+    Template.REPORT_CIRCULAR: ReportCircular,
 }
 
 PORTAL_TEMPLATE = "考核结果公示.html.j2"

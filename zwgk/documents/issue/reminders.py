@@ -8,7 +8,7 @@ from sqlmodel import Session, col, select
 
 from models.calendar import WorkCalendar, load_calendar
 from models.cycle import Cycle
-from models.deadlines import DEADLINE_LABELS, Deadline
+from models.deadlines import DEADLINE_LABELS, Deadline, cited_basis
 from models.documents import IssuedDocument
 from models.reminders import ESCALATION
 from models.units import Unit
@@ -62,12 +62,13 @@ def _deadline_notice(names: Names, calendar: WorkCalendar, deadline: Deadline, y
     cc = names.leading_group if escalation else ""
     round_note = f"第{deadline.round}轮" if deadline.round > 1 else ""
 
+    act, article = cited_basis(deadline.basis, names.profile.measures)
+
     def build(number: str) -> c.ReminderNotice:
-        return c.ReminderNotice(
-            **official(names, organ="office", number=number, title=title, year=year, addressees=name,
-                        on=on, cc=cc),
-            unit_name=name, task=task, basis=deadline.basis, due_text=cn_date(deadline.due_on),
-            status_text=status)
+        fields = official(names, organ="office", number=number, title=title, year=year, addressees=name,
+                          on=on, cc=cc)
+        return c.ReminderNotice(**{**fields, "measures": act}, unit_name=name, task=task, basis=article,
+                                due_text=cn_date(deadline.due_on), status_text=status)
 
     doc_type = "escalation" if escalation else "reminder"
     return Issue(
