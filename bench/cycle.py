@@ -40,7 +40,7 @@ APPROVE_ON = date(2026, 2, 10)
 PLANS_ON = date(2026, 2, 27)
 LATE_PLAN_SWEEP_ON = date(2026, 3, 5)
 REPORTS_ON = date(2026, 3, 20)
-LEADER, OFFICE_HEAD = "基准组长", "基准办公室主任"
+LEADER, OFFICE_HEAD, ASSESSOR = "基准组长", "基准办公室主任", "基准考核员0"
 # The per-unit notice whose cost is compared with the rendering floor.
 NOTICE = "问题反馈及整改通知书.docx"
 
@@ -196,6 +196,7 @@ def cycle_script(units: int, db: str, out: Path, temp: Path, timer: Timer) -> st
     from zwgk.demo.script import unit_reply_file
     from zwgk.intake import score_workbook, self_check
     from zwgk.rectification import lifecycle
+    from zwgk.results import confirmation
     from zwgk.runner import runs
 
     inbox = temp / "inbox"
@@ -255,8 +256,9 @@ def cycle_script(units: int, db: str, out: Path, temp: Path, timer: Timer) -> st
         with timer.stage("group_fill_scores"):  # the workbook the flow handed out
             timer.people(fill_score_workbook)(path, group_deductions(session, cycle_id))
         with timer.stage("import_scores"):
-            report = score_workbook.import_score_workbook(session, cycle_id=cycle_id, path=path, by="考核组")
-            assert not report.problems, report.problems[:3]
+            report = score_workbook.import_score_workbook(session, cycle_id=cycle_id, path=path, by=ASSESSOR)
+            assert not report.problems and not report.unscored, report.problems[:3]
+            confirmation.confirm_scores(session, cycle_id=cycle_id, by=ASSESSOR, on=SCORES_ON)
         flow("finish_scoring", lambda: runs.resume(session, YEAR, today=SCORES_ON))
         flow("review_approve", lambda: decide(Gate.OFFICE_REVIEW, OFFICE_HEAD, REVIEW_ON, "审核无误"))
         flow("leading_group_approve", lambda: decide(Gate.LEADING_GROUP, LEADER, APPROVE_ON, "同意通报"))
@@ -343,7 +345,8 @@ def group_deductions(session: Any, cycle_id: int) -> dict[str, list[tuple[str, D
     found: dict[str, list[tuple[str, Decimal, str, str]]] = {}
     for index, unit in enumerate(session.exec(select(Unit).order_by(Unit.id)).all()):
         if index % 7 == 0:
-            continue  # no problems found: no rectification for this unit
+            found[unit.name] = []  # no problems found (无扣分): no rectification for this unit
+            continue
         every = 4 + (index % 9) * 3
         found[unit.name] = [
             (line.ref, points[line.ref], f"{line.text[:18]}……落实不到位", methods[(index + n) % len(methods)])

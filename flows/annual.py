@@ -31,9 +31,9 @@ from tasks.cycle import (
     read_cycle,
     rectification_finished,
     score_revision,
+    scores_ready,
     self_check_done,
     set_waiting,
-    unscored_units,
 )
 from zwgk.core.actors import OFFICE_ACTOR
 from zwgk.core.clock import office_today
@@ -80,7 +80,7 @@ def annual_assessment(year: int, options: CycleOptions | None = None) -> str:
                 unit_waits["self_check"] += 1
         elif stage is Stage.GROUP_ASSESSMENT:
             open_group_assessment(cycle_id, today)
-            if not unscored_units(cycle_id):
+            if scores_ready(cycle_id):
                 set_waiting(cycle_id, "")
                 finish_group_assessment(cycle_id, today, score_revision(cycle_id))
             elif not wait_for_units(cycle_id, "scores", unit_waits["scores"]):

@@ -134,6 +134,22 @@ class SpecialItem(SQLModel, table=True):
     recorded_at: datetime = Field(default_factory=utcnow)
 
 
+class ScoreConfirmation(SQLModel, table=True):
+    """The group's confirmation of its scores (article 10(4)): the figures it saw on the preview
+    (a digest of every unit's score, grade and rank), for one revision of the scores (the times
+    they were sent back to the group). The group stage finishes only on a confirmation whose
+    digest is still that of the figures."""
+
+    __tablename__ = "score_confirmation"
+    __table_args__ = (UniqueConstraint("cycle_id", "revision", "digest"),)
+    id: int | None = Field(default=None, primary_key=True)
+    cycle_id: int = Field(foreign_key="cycle.id", index=True)
+    revision: int = 0
+    digest: str = Field(description="SHA-256 of the confirmed figures")
+    confirmed_by: str
+    confirmed_at: datetime = Field(default_factory=utcnow)
+
+
 def assessed_units(session: Session, cycle_id: int) -> list[tuple[Assessment, Unit]]:
     """Every unit assessed in the cycle with its assessment, in register order (unit id)."""
     return list(session.exec(

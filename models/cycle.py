@@ -105,6 +105,14 @@ def cycle_by_id(session: Session, cycle_id: int) -> Cycle:
     return cycle
 
 
+def returns_to_group(session: Session, *, cycle_id: int) -> int:
+    """How many times the scores were sent back to the group (the revision of the scores)."""
+    return len(session.exec(
+        select(GateDecision.id).where(GateDecision.cycle_id == cycle_id,
+                                      GateDecision.return_to == Stage.GROUP_ASSESSMENT)
+    ).all())
+
+
 def create_cycle(*, session: Session, year: int, config: SchemeConfig, actor: str,
                  started_on: date | None = None) -> Cycle:
     """Create the cycle of ``year`` in stage draft with its scheme points (idempotent; commits).

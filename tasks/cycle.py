@@ -10,11 +10,12 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 from pydantic import BaseModel
 
-from models.cycle import Gate, cycle_by_id, transition
+from models.cycle import Gate, cycle_by_id, returns_to_group, transition
 from models.stages import Stage
 from zwgk.adapters.db import session_scope
 from zwgk.cycle import gates, steps
 from zwgk.rectification import lifecycle
+from zwgk.results import confirmation
 
 
 class CycleView(BaseModel):
@@ -91,10 +92,10 @@ def close_self_check(cycle_id: int, today: date) -> list[int]:
 
 
 @task(cache_policy=NO_CACHE)
-def unscored_units(cycle_id: int) -> list[int]:
-    """Units the group has not scored yet."""
+def scores_ready(cycle_id: int) -> bool:
+    """Every unit is scored and the group confirmed the figures as they stand."""
     with session_scope() as session:
-        return steps.unscored_units(session=session, cycle_id=cycle_id)
+        return confirmation.scores_ready(session, cycle_id=cycle_id)
 
 
 @task(cache_policy=NO_CACHE)
@@ -122,4 +123,4 @@ def leading_group_decisions(cycle_id: int) -> list[int]:
 def score_revision(cycle_id: int) -> int:
     """How many times the scores were sent back to the group (numbers the score documents)."""
     with session_scope() as session:
-        return gates.returns_to_group(session, cycle_id=cycle_id)
+        return returns_to_group(session, cycle_id=cycle_id)

@@ -8,6 +8,7 @@ import sqlite3
 import subprocess
 import threading
 import time
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,7 @@ from tests.flows.test_crash_safety import ZWGK, demo_env, documents_issued, run_
 from zwgk.adapters.db import get_engine
 from zwgk.cli.app import app
 from zwgk.cycle.steps import set_waiting
+from zwgk.results.confirmation import confirm_scores
 from zwgk.results.sealing import verify_trail
 from zwgk.runner import runs
 
@@ -98,8 +100,9 @@ def test_the_next_command_resumes_a_run_whose_wait_is_over(session: Session, dem
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     for stage in (Stage.SCHEME_APPROVED, Stage.SELF_CHECK, Stage.GROUP_ASSESSMENT):
         transition(session=session, cycle_id=demo_cycle.id, to=stage, actor="测试")  # type: ignore[arg-type]
-    session.execute(update(Assessment).values(scored=True))  # all scored: the wait is over
+    session.execute(update(Assessment).values(scored=True))  # all scored and confirmed: the wait is over
     session.commit()
+    confirm_scores(session, cycle_id=demo_cycle.id, by="周海宁", on=date(2026, 2, 5))  # type: ignore[arg-type]
     set_waiting(session=session, cycle_id=demo_cycle.id, waiting_for="units:scores")  # type: ignore[arg-type]
     resumed: list[int] = []
     monkeypatch.setattr(runs, "resume", lambda _s, year, **_k: resumed.append(year) or runs.RunInfo(None, None, "x"))

@@ -26,6 +26,7 @@ from zwgk.demo.script import unit_reply_file
 from zwgk.intake import score_workbook, self_check
 from zwgk.intake.forms import regular_criteria
 from zwgk.rectification import lifecycle
+from zwgk.results.confirmation import confirm_scores
 from zwgk.runner import runs
 from zwgk.setup.readiness import NotReady
 
@@ -109,8 +110,12 @@ def test_imported_district_runs_a_whole_cycle_under_its_own_letterheads(district
         unit.name: [(lines[unit.category][1].ref, points[lines[unit.category][1].ref],
                      "政策解读材料未与文件同步发布", "实地核查")] if i % 2 == 0 else []
         for i, unit in enumerate(units)})
-    report = score_workbook.import_score_workbook(session, cycle_id=cycle.id, path=path, by="考核组")
-    assert not report.problems
+    report = score_workbook.import_score_workbook(session, cycle_id=cycle.id, path=path, by="韩子墨")
+    assert not report.problems and not report.unscored
+    runs.resume(session, YEAR, today=date(2026, 1, 28))
+    session.expire_all()
+    assert get_cycle(session, YEAR).stage is Stage.GROUP_ASSESSMENT  # scored, but not confirmed yet
+    confirm_scores(session, cycle_id=cycle.id, by="韩子墨", on=date(2026, 1, 28))  # type: ignore[arg-type]
     runs.resume(session, YEAR, today=date(2026, 1, 28))
     runs.approve(session, YEAR, Decision(gate=Gate.OFFICE_REVIEW, decision="approve", by=CLERK),
                  today=date(2026, 1, 29))

@@ -8,6 +8,7 @@ cycle started and its scheme approved, the scheme notice rendered from the packa
 """
 
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -28,8 +29,11 @@ def run(*args: str, cwd: Path, env: dict[str, str]) -> str:
 def test_the_wheel_holds_everything_and_runs_a_cycle_outside_the_checkout(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ZWGK_", "PREFECT_API"))}
     env.update(PREFECT_HOME=str(tmp_path / "prefect"), PREFECT_SERVER_ANALYTICS_ENABLED="false")
+    source = tmp_path / "source"  # a clean copy: setuptools would reuse a build/ folder of the checkout
+    shutil.copytree(REPO, source, ignore=shutil.ignore_patterns(".git", ".venv", "build", "out", "*.egg-info",
+                                                                "__pycache__", ".pytest_cache", "*.db*"))
     run(sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w",
-        str(tmp_path / "dist"), str(REPO), cwd=tmp_path, env=env)
+        str(tmp_path / "dist"), str(source), cwd=tmp_path, env=env)
     [wheel] = (tmp_path / "dist").glob("zwgk-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     for expected in ("zwgk/cli/app.py", "zwgk/documents/issue/scheme.py", "zwgk/web/templates/base.html",

@@ -107,8 +107,9 @@ def test_workbook_has_a_sheet_per_unit_with_daily_records_prefilled(session: Ses
     line = [c.value for c in sheet[extra + 2]]
     assert line[1] == "T001" and line[6] == 0.5 and line[8] == "日常考核" and isinstance(line[9], int)
     assert "领导信息" in line[7]
-    validation = sheet.data_validations.dataValidation[0]
-    assert validation.formula1 == '"座谈会,自查汇报,实地核查,第三方评估,民意调查,日常考核"'
+    lists = {str(v.sqref): v.formula1 for v in sheet.data_validations.dataValidation}
+    assert lists["G3"] == '"扣分见下表,无扣分"'  # the group's conclusion: blank is not scored
+    assert '"座谈会,自查汇报,实地核查,第三方评估,民意调查,日常考核"' in lists.values()
 
 
 def test_filled_workbook_round_trip_and_scores(session: Session, demo_cycle: Cycle, workbook: Path) -> None:
@@ -120,12 +121,15 @@ def test_filled_workbook_round_trip_and_scores(session: Session, demo_cycle: Cyc
     report = import_score_workbook(session, cycle_id=demo_cycle.id, path=workbook, by="考核组")  # type: ignore[arg-type]
     assert report.ok, [str(p) for p in report.problems]
     assert set(report.stored) == {TOWN, OTHER} and len(report.unchanged) == 38
+    # The 38 sheets left blank are not scored: never full marks by default.
+    assert len(report.unscored) == 38 and TOWN not in report.unscored and "区统计局（演示）" in report.unscored
     town = _deductions(session, TOWN)
     assert {(r, p, m) for r, p, m, _ in town} == {
         ("政策解读材料更新不及时", D("1.0"), GroupMethod.ON_SITE), ("解读形式单一", D("0.5"), GroupMethod.SYMPOSIUM),
         ("日常考核（随机抽查，2025-06-03）：网站“领导信息”栏目未更新", D("0.5"), GroupMethod.DAILY)}
     assert [m for _, _, m, record in town if record is not None] == [GroupMethod.DAILY]  # linked to its record
-    assert set(session.exec(select(Assessment.scored)).all()) == {True}
+    scored = dict(session.exec(select(Unit.name, Assessment.scored).join(Assessment, Assessment.unit_id == Unit.id)).all())  # type: ignore[arg-type]
+    assert {name for name, done in scored.items() if done} == {TOWN, OTHER}
     compute_results(session, cycle_id=demo_cycle.id)  # type: ignore[arg-type]
     scores = dict(session.exec(select(Unit.name, Assessment.score).join(Assessment, Assessment.unit_id == Unit.id)).all())  # type: ignore[arg-type]
     assert (scores[TOWN], scores[OTHER]) == (D("98.0"), D("98.6"))  # the daily record counted once
@@ -216,3 +220,31 @@ def test_deductions_beyond_the_spare_lines_are_imported(session: Session, demo_c
     report = import_score_workbook(session, cycle_id=demo_cycle.id, path=workbook, by="考核组")  # type: ignore[arg-type]
     assert report.ok and OTHER in report.stored, [str(p) for p in report.problems]
     assert [p for _, p, _, _ in _deductions(session, OTHER)] == [D("0.1")] * 13
+
+
+@pytest.mark.parametrize(("conclusion", "deduct", "message"), [
+    ("无扣分", True, "评分结论为“无扣分”，但本表有 1 项扣分"),
+    ("扣分见下表", False, "评分结论为“扣分见下表”，但本表没有扣分"),
+    ("已评", False, "评分结论“已评”无效，应为：扣分见下表、无扣分"),
+])
+def test_a_conclusion_that_contradicts_the_sheet_is_refused(session: Session, demo_cycle: Cycle, workbook: Path,
+                                                            conclusion: str, deduct: bool, message: str) -> None:
+    book, sheet = _sheet(workbook, OTHER)
+    sheet["G3"] = conclusion
+    if deduct:
+        sheet.cell(row=FIRST_ROW, column=7).value, sheet.cell(row=FIRST_ROW, column=8).value = 0.5, "未发布"
+        sheet.cell(row=FIRST_ROW, column=9).value = "座谈会"
+    book.save(workbook)
+    before = _snapshot(session)
+    report = import_score_workbook(session, cycle_id=demo_cycle.id, path=workbook, by="周海宁")  # type: ignore[arg-type]
+    [problem] = report.problems
+    assert message in problem.message and (problem.row, problem.column) == (3, "G")
+    assert _snapshot(session) == before
+
+
+def test_a_sheet_concluded_without_deduction_is_scored(session: Session, demo_cycle: Cycle, workbook: Path) -> None:
+    fill_score_workbook(workbook, {OTHER: []})
+    report = import_score_workbook(session, cycle_id=demo_cycle.id, path=workbook, by="周海宁")  # type: ignore[arg-type]
+    assert report.ok and OTHER not in report.unscored and TOWN in report.unscored
+    scored = dict(session.exec(select(Unit.name, Assessment.scored).join(Assessment, Assessment.unit_id == Unit.id)).all())  # type: ignore[arg-type]
+    assert scored[OTHER] and not scored[TOWN]

@@ -10,6 +10,7 @@ from models.stages import Stage
 from zwgk.cycle import steps
 from zwgk.cycle.waits import ready_years
 from zwgk.deadlines.rows import open_self_check_deadlines
+from zwgk.results.confirmation import confirm_scores, scores_ready
 
 
 def open_self_check(session: Session, cycle: Cycle) -> date:
@@ -64,10 +65,14 @@ def test_units_that_never_sent_are_recorded_once(session: Session, demo_cycle: C
     assert statuses == {SelfCheckStatus.MISSING}
 
 
-def test_group_wait_ends_when_every_unit_is_scored(session: Session, demo_cycle: Cycle) -> None:
-    assert len(steps.unscored_units(session=session, cycle_id=demo_cycle.id)) == 40
+def test_group_wait_ends_when_every_unit_is_scored_and_the_group_confirmed(session: Session,
+                                                                           demo_cycle: Cycle) -> None:
+    assert demo_cycle.id is not None
+    assert not scores_ready(session, cycle_id=demo_cycle.id)
     for a in session.exec(select(Assessment)).all():
         a.scored = True
         session.add(a)
     session.commit()
-    assert steps.unscored_units(session=session, cycle_id=demo_cycle.id) == []
+    assert not scores_ready(session, cycle_id=demo_cycle.id)  # scored, but nobody confirmed
+    confirm_scores(session, cycle_id=demo_cycle.id, by="周海宁", on=date(2026, 2, 5))
+    assert scores_ready(session, cycle_id=demo_cycle.id)

@@ -133,6 +133,9 @@ def print_report(report: ImportReport, as_json: bool, what: str) -> None:
             console.print(f"[yellow]注意：{warning}[/yellow]")
         if report.late:
             console.print("逾期报送：" + "、".join(report.late))
+        if report.unscored:
+            console.print(f"[yellow]尚未评分（{len(report.unscored)} 个单位，评分表未选“评分结论”，不计分）："
+                          + "、".join(report.unscored) + "[/yellow]")
     if report.problems:
         raise typer.Exit(1)
 

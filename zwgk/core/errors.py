@@ -62,6 +62,7 @@ class ImportReport:
     late: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # imported, but worth a second look
+    unscored: list[str] = field(default_factory=list)  # score sheets imported without a conclusion
 
     @property
     def ok(self) -> bool:
@@ -75,6 +76,7 @@ class ImportReport:
             "unchanged": self.unchanged,
             "late": self.late,
             "warnings": self.warnings,
+            "unscored": self.unscored,
             "problems": [
                 {"file": p.file, "sheet": p.sheet, "row": p.row, "column": p.column,
                  "message": p.message, "text": str(p)}

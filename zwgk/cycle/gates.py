@@ -140,12 +140,3 @@ def decision_ids(session: Session, *, cycle_id: int, gate: Gate) -> list[int]:
         select(GateDecision.id).where(GateDecision.cycle_id == cycle_id, GateDecision.gate == gate)
         .order_by(GateDecision.id)  # type: ignore[arg-type]
     ).all())
-
-
-def returns_to_group(session: Session, *, cycle_id: int) -> int:
-    """How many times the scores were sent back to the group (the revision of score documents)."""
-    return len(session.exec(
-        select(GateDecision.id).where(GateDecision.cycle_id == cycle_id,
-                                      GateDecision.return_to == Stage.GROUP_ASSESSMENT)
-    ).all())
-

@@ -101,10 +101,3 @@ def _missing_key(assessment: Assessment) -> str:
     return f"self-check-missing:{assessment.cycle_id}:{assessment.unit_id}"
 
 
-def unscored_units(*, session: Session, cycle_id: int) -> list[int]:
-    """Units the group has not scored yet (empty when the group stage may finish)."""
-    return list(session.exec(
-        select(Assessment.unit_id).where(Assessment.cycle_id == cycle_id, Assessment.scored == False)  # noqa: E712
-    ).all())
-
-

@@ -5,8 +5,9 @@ from datetime import date
 from sqlmodel import Session, col, select
 
 from models.cycle import Cycle
-from zwgk.cycle.steps import self_check_done, unscored_units
+from zwgk.cycle.steps import self_check_done
 from zwgk.rectification.lifecycle import rectification_finished
+from zwgk.results.confirmation import scores_ready
 
 
 def ready_years(session: Session, *, today: date) -> list[int]:
@@ -20,7 +21,7 @@ def ready_years(session: Session, *, today: date) -> list[int]:
         if (
             (what == "self_check"
              and self_check_done(session=session, cycle_id=cycle.id, today=cycle.run_day or today))
-            or (what == "scores" and not unscored_units(session=session, cycle_id=cycle.id))
+            or (what == "scores" and scores_ready(session, cycle_id=cycle.id))
             or (what == "rectification" and rectification_finished(session=session, cycle_id=cycle.id))
         ):
             ready.append(cycle.year)

@@ -148,21 +148,24 @@ def fill_self_check_form(path: Path, scores: Mapping[str, Decimal],
     _Book(path).rewrite({self_check.SHEET: fill})
 
 
-def fill_score_workbook(path: Path,
-                        deductions: Mapping[str, Sequence[tuple[str, Decimal, str, str]]]) -> None:
+def fill_score_workbook(path: Path, deductions: Mapping[str, Sequence[tuple[str, Decimal, str, str]]],
+                        *, conclude: bool = True) -> None:
     """Write the group's deductions (ref, points, reason, method) per unit name into a generated
     score workbook, in place: the first on a criterion goes on its row, further ones on the
-    extra deduction lines (appended when the spare lines run out)."""
+    extra deduction lines (appended when the spare lines run out). With ``conclude`` each of those
+    units' sheets also gets the group's conclusion, as the group would choose it: 扣分见下表 when
+    the sheet then holds a deduction (pre-filled ones count), else 无扣分."""
     book = _Book(path)
     if ID_SHEET not in book.part_of:
         raise ValueError(f"{path} is not a zwgk score workbook")
     # The identification sheet: kind and year, then one (sheet title, unit, checksum) row a unit.
     sheet_of = {cells.get(2): str(cells.get(1)) for n, cells in book.sheet(ID_SHEET).rows().items() if n > 1}
-    book.rewrite({sheet_of[unit]: partial(_deduct, items=items) for unit, items in deductions.items()})
+    book.rewrite({sheet_of[unit]: partial(_deduct, items=items, conclude=conclude)
+                  for unit, items in deductions.items()})
 
 
-def _deduct(sheet: _Sheet, items: Sequence[tuple[str, Decimal, str, str]]) -> None:
-    """Write one unit's deductions into its sheet."""
+def _deduct(sheet: _Sheet, items: Sequence[tuple[str, Decimal, str, str]], conclude: bool) -> None:
+    """Write one unit's deductions into its sheet, and its conclusion with ``conclude``."""
     values = sheet.rows()
     rows, spare = _slots(values)
     last = max(values, default=0)
@@ -177,6 +180,18 @@ def _deduct(sheet: _Sheet, items: Sequence[tuple[str, Decimal, str, str]]) -> No
         for column, value in ((score_workbook.REF, ref), (score_workbook.POINTS, points),
                               (score_workbook.REASON, reason), (score_workbook.METHOD, method)):
             sheet.write(row, column + 1, value)
+    if conclude:
+        taken = any(_positive(cells.get(score_workbook.POINTS + 1))
+                    for number, cells in sheet.rows().items() if number >= score_workbook.FIRST_ROW)
+        sheet.write(score_workbook.CONCLUSION_ROW, score_workbook.CONCLUSION_COLUMN + 1,
+                    score_workbook.CONCLUDED if taken else score_workbook.NO_DEDUCTION)
+
+
+def _positive(value: str | None) -> bool:
+    try:
+        return value is not None and Decimal(value) > 0
+    except ArithmeticError:
+        return False
 
 
 def _slots(values: dict[int, dict[int, str | None]]) -> tuple[dict[str, int], list[int]]:

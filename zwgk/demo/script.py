@@ -42,7 +42,7 @@ from zwgk.intake import score_workbook, self_check
 from zwgk.intake.forms import regular_criteria
 from zwgk.intake.self_check import form_path
 from zwgk.rectification import lifecycle
-from zwgk.results import cadre, ranking
+from zwgk.results import cadre, confirmation, ranking
 from zwgk.runner import runs
 
 YEAR = 2025
@@ -316,10 +316,12 @@ class _Stepper:
         path = score_workbook_path(YEAR)
         score_workbook.write_score_workbook(self.session, cycle_id=cycle.id, path=path)
         fill_score_workbook(path, _group_deductions(self.session, cycle.id, units, disputed))
-        report = score_workbook.import_score_workbook(self.session, cycle_id=cycle.id, path=path, by="考核组")
-        if report.problems:
-            raise RuntimeError("演示评分工作簿被拒收：" + "; ".join(map(str, report.problems)))
-        self.say(day, "考核组完成评分" + ("（首次）" if disputed else "（复核后）"))
+        report = score_workbook.import_score_workbook(self.session, cycle_id=cycle.id, path=path, by=ASSESSORS[0])
+        if report.problems or report.unscored:
+            raise RuntimeError("演示评分工作簿被拒收或有单位未评分："
+                               + "; ".join([*map(str, report.problems), *report.unscored]))
+        confirmation.confirm_scores(self.session, cycle_id=cycle.id, by=ASSESSORS[0], on=day)
+        self.say(day, "考核组完成评分并确认" + ("（首次）" if disputed else "（复核后）"))
 
 
 

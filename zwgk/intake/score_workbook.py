@@ -18,7 +18,7 @@ from pathlib import Path
 
 from python_calamine import CalamineError, CalamineWorkbook
 from sqlalchemy import delete, insert, update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
@@ -71,7 +71,13 @@ from zwgk.intake.forms import (
     write_identity,
 )
 
-HEADER_ROW = 3
+# Row 3 carries the group's conclusion on the unit: a sheet without one is not scored (a blank
+# sheet must never count as full marks), "无扣分" says so explicitly.
+CONCLUSION_ROW, CONCLUSION_COLUMN = 3, 6  # 1-based row, 0-based column (G)
+CONCLUDED, NO_DEDUCTION = "扣分见下表", "无扣分"
+CONCLUSIONS = (CONCLUDED, NO_DEDUCTION)
+CONCLUSION_LABEL = "评分结论（必选）：逐项核对后在右侧选择“扣分见下表”或“无扣分”；未选择的单位视为尚未评分"
+HEADER_ROW = 4
 FIRST_ROW = HEADER_ROW + 1
 EXTRA_TITLE = "补充扣分明细（同一指标的其他扣分、日常考核记录，可继续往下填写）"
 SPARE_LINES = 10
@@ -182,6 +188,11 @@ def _unit_sheet(sheet: Worksheet, year: int, assessment: Assessment, unit: Unit,
                                      f"自查材料：{SELF_CHECK_LABELS[assessment.self_check_status]}" + outside
                                      + ("；未对应具体指标的日常考核记录：" + "；".join(loose) if loose else ""),
                       styles[NOTE])
+    sheet.merge_range(CONCLUSION_ROW - 1, 0, CONCLUSION_ROW - 1, CONCLUSION_COLUMN - 1, CONCLUSION_LABEL, styles[BOLD])
+    sheet.merge_range(CONCLUSION_ROW - 1, CONCLUSION_COLUMN, CONCLUSION_ROW - 1, last, "", styles[INPUT])
+    sheet.data_validation(CONCLUSION_ROW - 1, CONCLUSION_COLUMN, CONCLUSION_ROW - 1, CONCLUSION_COLUMN, {
+        "validate": "list", "source": list(CONCLUSIONS), "ignore_blank": True, "error_type": "stop",
+        "error_title": "评分结论", "error_message": "请选择：" + "、".join(CONCLUSIONS)})
     write_styled(sheet, HEADER_ROW - 1, HEADERS, header)
     for seq, line in enumerate(lines, start=1):
         write_styled(sheet, HEADER_ROW - 1 + seq, [seq, line.ref, line.level1, line.text, line.points,
@@ -206,6 +217,7 @@ class _Sheet:
     unit: str
     assessment_id: int
     deductions: list[DeductionLine]
+    scored: bool  # the group chose a conclusion
 
 
 def import_score_workbook(session: Session, *, cycle_id: int, path: Path, by: str) -> ImportReport:
@@ -265,15 +277,17 @@ def _parse_workbook(session: Session, cycle: Cycle, name: str, workbook: Calamin
             continue
         assessment, unit = units[unit_name]
         rows = sheet_rows(workbook, title, len(COLUMNS))
-        sheet, found = _parse_sheet(partial(Problem, name, sheet=title), rows, lines[unit.category],
-                                    records_of[unit.id])  # type: ignore[index]
+        problem = partial(Problem, name, sheet=title)
+        sheet, found = _parse_sheet(problem, rows, lines[unit.category], records_of[unit.id])  # type: ignore[index]
+        scored, wrong = _conclusion(problem, rows, sheet)
+        found += wrong
         if not found and checksum != criteria_checksum(cycle.year, unit_name, lines[unit.category]):
             found = [Problem(name, "工作表识别信息与本年度指标不一致（生成后被改动或分值已调整），"
                                    "请使用最新生成的考核评分工作簿", sheet=title)]
         problems += found
         if not found:
             assert assessment.id is not None
-            sheets.append(_Sheet(unit=unit_name, assessment_id=assessment.id, deductions=sheet))
+            sheets.append(_Sheet(unit=unit_name, assessment_id=assessment.id, deductions=sheet, scored=scored))
     return sheets, problems
 
 
@@ -319,6 +333,20 @@ def _parse_sheet(problem: Callable[..., Problem], rows: list[tuple[object, ...]]
     return deductions, problems
 
 
+def _conclusion(problem: Callable[..., Problem], rows: list[tuple[object, ...]],
+                deductions: list[DeductionLine]) -> tuple[bool, list[Problem]]:
+    """Whether the group concluded on the unit (the sheet is scored), and what contradicts it."""
+    chosen = cell_text(rows[CONCLUSION_ROW - 1][CONCLUSION_COLUMN]) if len(rows) >= CONCLUSION_ROW else ""
+    where = {"row": CONCLUSION_ROW, "column": "G"}
+    if chosen not in ("", *CONCLUSIONS):
+        return False, [problem(f"评分结论“{chosen}”无效，应为：{'、'.join(CONCLUSIONS)}", **where)]
+    if chosen == NO_DEDUCTION and deductions:
+        return False, [problem(f"评分结论为“无扣分”，但本表有 {len(deductions)} 项扣分，请核对", **where)]
+    if chosen == CONCLUDED and not deductions:
+        return False, [problem("评分结论为“扣分见下表”，但本表没有扣分；没有扣分请选择“无扣分”", **where)]
+    return bool(chosen), []
+
+
 def _deduction(problem: Callable[..., Problem], line: CriterionLine, values: tuple[object, ...], number: int,
                own_records: set[int]) -> tuple[DeductionLine | None, list[Problem]]:
     try:
@@ -354,10 +382,14 @@ def _store(session: Session, sheets: list[_Sheet], by: str, cycle_id: int, path:
     existing: dict[int, list[DeductionLine]] = defaultdict(list)
     for d in session.exec(select(Deduction).where(Deduction.assessment_id.in_(ids))):  # type: ignore[attr-defined]
         existing[d.assessment_id].append((d.criterion_id, d.points, d.reason, d.method, d.daily_record_id))
-    changed = [s for s in sheets if sorted(existing[s.assessment_id], key=str) != sorted(s.deductions, key=str)]
+    scored_before = dict(session.exec(select(Assessment.id, Assessment.scored).where(
+        col(Assessment.id).in_(ids))).all())
+    changed = [s for s in sheets if sorted(existing[s.assessment_id], key=str) != sorted(s.deductions, key=str)
+               or scored_before.get(s.assessment_id) != s.scored]
     changed_ids = {s.assessment_id for s in changed}
     report.stored = [s.unit for s in changed]
     report.unchanged = [s.unit for s in sheets if s.assessment_id not in changed_ids]
+    report.unscored = [s.unit for s in sheets if not s.scored]
     # Batched: one DELETE, one multi-row INSERT and one UPDATE, whatever the number of units.
     if changed:
         session.execute(delete(Deduction).where(Deduction.assessment_id.in_(changed_ids)))  # type: ignore[attr-defined]
@@ -366,10 +398,13 @@ def _store(session: Session, sheets: list[_Sheet], by: str, cycle_id: int, path:
                 for s in changed for cid, pts, reason, method, record in s.deductions]
         if rows:
             session.execute(insert(Deduction), rows)
-    if ids:
-        session.execute(update(Assessment).where(Assessment.id.in_(ids)).values(scored=True))  # type: ignore[union-attr]
+    for scored in (True, False):
+        chosen = [s.assessment_id for s in sheets if s.scored is scored]
+        if chosen:
+            session.execute(update(Assessment).where(col(Assessment.id).in_(chosen)).values(scored=scored))
     if changed:  # the same workbook again changes nothing, and is not an action to audit
         record(session, actor=by, action="scores.import", cycle_id=cycle_id,
-               detail={"file": path.name, "sha256": file_sha256(path), "changed": report.stored})
+               detail={"file": path.name, "sha256": file_sha256(path), "changed": report.stored,
+                       "unscored": report.unscored})
     session.commit()
     return report
