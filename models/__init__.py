@@ -18,6 +18,7 @@ from models import (  # noqa: F401
     group_records,
     rectification,
     reports,
+    sites,
     units,
     uploads,
 )

@@ -36,6 +36,7 @@ class DailyMethod(StrEnum):
     SPOT_CHECK = "随机抽查"
     SPECIAL_INSPECTION = "专项检查"
     DAILY_RECORD = "日常记录"
+    MONITORING = "日常监测"  # findings of website monitoring confirmed by the office (zwgk.sites)
 
 
 class Assessment(SQLModel, table=True):

@@ -825,6 +825,40 @@ def report_circular() -> Document:
     return d
 
 
+def site_report() -> Document:
+    d = new_document("网站监测情况通报")
+    letterhead(d)
+    addressee(d)
+    para(d, "根据《{{ measures }}》第十条第（一）项和国务院办公厅秘书局《政府网站与政务新媒体检查指标》"
+            "（国办秘函〔2019〕19号），{{ office }}对{{ unit_count }}个单位的{{ page_count }}个网站页面开展日常监测。"
+            "现将{{ period_text }}监测情况通报如下。")
+    heading(d, 1, "一、总体情况")
+    para(d, "{{ summary }}")
+    heading(d, 1, "二、各单位监测情况")
+    grid_table(d, ["序号", "单位", "首页可访问率", "首页未更新天数", "不更新栏目", "空白栏目", "错链断链",
+                   "解读未关联、留言未回复", "单项否决/预警/问题"],
+               ["{{ row.seq }}", "{{ row.unit }}", "{{ row.availability }}", "{{ row.homepage_days }}",
+                "{{ row.stale }}", "{{ row.blank }}", "{{ row.dead }}", "{{ row.other }}", "{{ row.findings }}"],
+               [9, 31, 17, 17, 15, 15, 14, 18, 20], "row in rows")
+    heading(d, 1, "三、存在的问题")
+    tag(d, "{%p if findings %}")
+    para(d, "截至{{ period_text }}末，以下问题尚未整改：")
+    grid_table(d, ["序号", "单位", "问题类型", "程度", "栏目", "问题描述", "首次发现"],
+               ["{{ f.seq }}", "{{ f.unit }}", "{{ f.rule }}", "{{ f.severity }}", "{{ f.column }}",
+                "{{ f.detail }}", "{{ f.first_seen }}"],
+               [9, 26, 21, 15, 18, 48, 19], "f in findings")
+    tag(d, "{%p else %}")
+    para(d, "截至{{ period_text }}末，未发现尚未整改的问题。")
+    tag(d, "{%p endif %}")
+    heading(d, 1, "四、有关要求")
+    para(d, "请有关单位对照问题立即整改，并加强网站日常管理：首页和动态要闻类栏目及时更新，通知公告、政策文件类栏目"
+            "按要求更新，不开设空白栏目，及时清理错链断链，政策解读与政策文件相互链接，网民留言及时回复。"
+            "单项否决问题须立即整改。经{{ office }}确认的问题记入日常考核，作为年度考核扣分依据。")
+    closing(d)
+    imprint(d)
+    return d
+
+
 BUILDERS = {
     Template.SCHEME_NOTICE: scheme_notice,
     Template.SELF_CHECK_NOTICE: self_check_notice,
@@ -843,6 +877,7 @@ BUILDERS = {
     Template.CADRE_LETTER: cadre_letter,
     Template.GROUP_RECORD: group_record,
     Template.REPORT_CIRCULAR: report_circular,
+    Template.SITE_REPORT: site_report,
 }
 
 

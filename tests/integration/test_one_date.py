@@ -33,6 +33,7 @@ READ_ONLY = [
     ["export", "commendation", "2025"],
     ["reports", "findings", "2025"], ["reports", "findings", "2025", "--json"], ["reports", "list", "2025"],
     ["reports", "show", "2025", "青岚镇（演示）"],
+    ["sites", "list"], ["sites", "findings"], ["sites", "findings", "--json"],
 ]
 
 

@@ -35,6 +35,7 @@ from zwgk.cli import (  # noqa: E402 (after the environment defaults above)
     self_check,
     serving,
     setup,
+    sites,
     special,
     units,
 )
@@ -78,6 +79,7 @@ app.add_typer(group.group_app, name="group")
 app.add_typer(evaluations.evaluations_app, name="evaluations")
 app.add_typer(rectification.rectification_app, name="rectification")
 app.add_typer(reports.reports_app, name="reports")
+app.add_typer(sites.sites_app, name="sites")
 
 
 def wake(result: object) -> None:

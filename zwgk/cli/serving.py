@@ -33,7 +33,7 @@ def serve(
     web_port: WebPort = 8040,
     db: Db = None,
 ) -> None:
-    """启动本机 Prefect 服务器、三个部署（年度考核、催办、整改督办）和工作台，Ctrl-C 停止 / serve everything."""
+    """启动本机 Prefect 服务器、prefect.yaml 的全部部署（年度考核、催办、整改督办、网站监测）和工作台，Ctrl-C 停止 / serve everything."""
     from zwgk.runner.serve import run
 
     use_database(db)  # the serving process and the runs it starts inherit it

@@ -25,6 +25,7 @@ class Action(StrEnum):
     TAKE_PART_IN_GROUP = "group.take_part"  # be named among the group at a unit (assessors only)
     READ_DOCUMENT = "document.read"  # obj: the document (an IssuedDocument or a line of the register)
     REVIEW_REPORTS = "reports.review"  # annual reports: open their deadlines, confirm findings, issue the circular
+    MONITOR_SITES = "sites.monitor"  # register monitored pages, confirm findings, issue the monthly circular
 
 
 class Addressed(Protocol):

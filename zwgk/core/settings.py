@@ -21,6 +21,30 @@ class Robot(BaseModel):
     secret: str | None = Field(default=None, description="钉钉机器人“加签”密钥（SEC 开头）")
 
 
+class SiteLines(BaseModel):
+    """Website monitoring (日常监测): the single-veto lines of 国办秘函〔2019〕19号《政府网站与政务新媒体
+    检查指标》 and the warnings below them. Every threshold of zwgk.sites.rules is here, nowhere else;
+    an office may set ``ZWGK_SITE_LINES='{"homepage_warn_days": 7}'``."""
+
+    window_days: int = Field(default=7, ge=1, description="可访问性按最近几天的首页监测计算（国家要求监测 1 周）")
+    unreachable_veto_pct: float = Field(default=5.0, gt=0, description="首页无法访问次数占比达到即单项否决（%）")
+    unreachable_warn_pct: float = Field(default=3.0, gt=0, description="首页无法访问次数占比达到即预警（%）")
+    homepage_veto_days: int = Field(default=14, ge=1, description="首页信息多少天未更新即单项否决")
+    homepage_warn_days: int = Field(default=10, ge=1, description="首页信息多少天未更新即预警")
+    news_veto_days: int = Field(default=14, ge=1, description="动态要闻类栏目多少天未更新即为不更新")
+    news_warn_days: int = Field(default=10, ge=1, description="动态要闻类栏目多少天未更新即预警")
+    notice_veto_months: int = Field(default=6, ge=1, description="通知公告、政策文件类栏目多少个月未更新即为不更新")
+    notice_warn_months: int = Field(default=5, ge=1, description="通知公告、政策文件类栏目多少个月未更新即预警")
+    other_veto_months: int = Field(default=12, ge=1, description="其他需要更新的栏目（政策解读、信息公开）多少个月未更新即为长期不更新")
+    other_warn_months: int = Field(default=11, ge=1, description="其他需要更新的栏目多少个月未更新即预警")
+    stale_columns_veto: int = Field(default=5, ge=1, description="同类（动态要闻，或通知公告和政策文件）不更新栏目达到几个即单项否决")
+    long_stale_columns_veto: int = Field(default=10, ge=1, description="长期不更新栏目达到几个即单项否决")
+    blank_columns_veto: int = Field(default=5, ge=1, description="空白栏目达到几个即单项否决")
+    message_veto_months: int = Field(default=3, ge=1, description="留言超过几个月未回复即单项否决")
+    message_warn_months: int = Field(default=2, ge=1, description="留言超过几个月未回复即预警")
+    message_window_months: int = Field(default=12, ge=1, description="只看最近几个月内的留言（国家要求 1 年内）")
+
+
 class Settings(BaseSettings):
     """Runtime configuration; every field can be set as ``ZWGK_<FIELD>`` in the environment."""
 
@@ -66,6 +90,19 @@ class Settings(BaseSettings):
                                      description="两份年报正文相同比例达到此值即列为“文字雷同”（0–1）")
     local_server_idle_min: float = Field(
         default=15, gt=0, description="本机共用的 Prefect 服务器空闲多少分钟后自动停止（嵌入模式）")
+
+    # Website monitoring (zwgk.sites): how politely and how far pages are fetched, and the lines.
+    site_timeout_s: float = Field(default=15.0, gt=0, description="打开一个网页的时限（秒），超时即无法访问")
+    site_pause_s: float = Field(default=0.2, ge=0, description="对同一网站两次请求之间的间隔（秒）")
+    site_parallel: int = Field(default=50, ge=1, description="同时发出的请求数（每个网站同时只有一个）")
+    site_max_page_bytes: int = Field(default=2 * 1024 * 1024, ge=1024, description="每个网页最多读取的字节数")
+    site_max_redirects: int = Field(default=5, ge=0, description="最多跟随的重定向次数")
+    site_max_pages: int = Field(default=5, ge=1, description="政策文件、政策解读、互动交流栏目最多翻几页")
+    site_max_items: int = Field(default=20, ge=0, description="每个政策解读栏目最多打开几篇解读查看其链接")
+    site_max_links: int = Field(default=40, ge=0, description="每个单位每轮最多检查几个站内链接（另加上次的错链），逐日轮换")
+    site_user_agent: str | None = Field(default=None, description="访问网站时的 User-Agent，默认写明办公室名称")
+    site_verify_tls: bool = Field(default=True, description="校验网站的 HTTPS 证书")
+    site_lines: SiteLines = Field(default_factory=SiteLines, description="单项否决线和预警线")
 
 
 @lru_cache(maxsize=1)

@@ -297,6 +297,43 @@ class DailyCircular(OfficialDocument):
     rows: list[DailyRow]
 
 
+class SiteReportRow(Row):
+    """One unit's line of the monthly monitoring circular."""
+
+    seq: int
+    unit: str
+    availability: str  # 99.5%, or — without probes
+    homepage_days: str  # days since the homepage was updated, 无日期, or —
+    stale: int
+    blank: int
+    dead: int
+    other: int  # interpretations without links, unanswered messages
+    findings: str  # 否决/预警/问题 counts, as 1/2/3
+
+
+class SiteFindingRow(Row):
+    """A finding open at the end of the month."""
+
+    seq: int
+    unit: str
+    rule: str
+    severity: str
+    column: str
+    detail: str
+    first_seen: str
+
+
+class SiteReport(OfficialDocument):
+    """网站监测情况通报: a month of website monitoring (日常监测), per unit and per open finding."""
+
+    period_text: str
+    unit_count: int
+    page_count: int
+    summary: str
+    rows: list[SiteReportRow]
+    findings: list[SiteFindingRow]
+
+
 class CadreRow(Row):
     """One unit's line of the results sent to the cadre and discipline organs (article 13(3))."""
 
@@ -398,6 +435,7 @@ class Template(StrEnum):
     CADRE_LETTER = "关于函送年度政务公开工作考核结果的函.docx"
     GROUP_RECORD = "考核组工作记录表.docx"
     REPORT_CIRCULAR = "年报审查情况通报.docx"
+    SITE_REPORT = "网站监测情况通报.docx"
 
 
 CONTEXTS: dict[Template, type[Context]] = {
@@ -418,6 +456,7 @@ CONTEXTS: dict[Template, type[Context]] = {
     Template.CADRE_LETTER: CadreLetter,
     Template.GROUP_RECORD: GroupRecordForm,
     Template.REPORT_CIRCULAR: ReportCircular,
+    Template.SITE_REPORT: SiteReport,
 }
 
 PORTAL_TEMPLATE = "考核结果公示.html.j2"

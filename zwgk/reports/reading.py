@@ -7,8 +7,6 @@ from pathlib import Path
 
 from zwgk.core.settings import get_settings
 from zwgk.reports import format as f
-from zwgk.reports.read_docx import docx_blocks
-from zwgk.reports.read_html import html_blocks
 from zwgk.reports.safety import ReportFileRefused, open_report_file
 from zwgk.reports.tables import Figures, Grid, GridBuilder, read_tables
 from zwgk.reports.text import label_key, plain
@@ -50,6 +48,11 @@ class Reading:
 def read_report(path: Path) -> Reading:
     """Read a .docx or a saved web page; ReportFileRefused (message without the file name) when
     the file must not or cannot be read."""
+    # The parsers (lxml, selectolax) load when a report is read: commands and pages that only
+    # list findings start without them.
+    from zwgk.reports.read_docx import docx_blocks
+    from zwgk.reports.read_html import html_blocks
+
     source = open_report_file(path)
     builder = GridBuilder(get_settings().max_table_rows)
     if source.kind == "docx":

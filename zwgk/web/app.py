@@ -17,7 +17,7 @@ from zwgk.web.auth import LoginRequired, PasswordChangeRequired, Refused
 from zwgk.web.background import CycleRunner
 from zwgk.web.limits import UploadLimit
 from zwgk.web.render import page
-from zwgk.web.routes import auth, cycles, group, reports, units
+from zwgk.web.routes import auth, cycles, group, reports, sites, units
 
 SESSION_HOURS = 8
 
@@ -35,7 +35,7 @@ def create_app(*, today: date | None = None) -> FastAPI:
                        max_age=SESSION_HOURS * 3600, same_site="strict")
     app.add_middleware(UploadLimit)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
-    for module in (auth, cycles, units, group, reports):
+    for module in (auth, cycles, units, group, reports, sites):
         app.include_router(module.router)
 
     @app.exception_handler(LoginRequired)

@@ -17,6 +17,7 @@ from zwgk.intake import submissions
 from zwgk.intake.self_check import form_path, write_self_check_forms
 from zwgk.intake.uploads import EXTENSIONS, MEDIA_TYPES, UploadRefused, upload_file
 from zwgk.rectification.lifecycle import RectificationRefused
+from zwgk.sites.overview import unit_sites
 from zwgk.web import read_models
 from zwgk.web.auth import Caller, Refused, db_session, ensure, form_caller, page_caller
 from zwgk.web.background import runner
@@ -39,6 +40,7 @@ def _unit(session: Session, caller: Caller, unit_id: int, action: Action) -> Uni
 def _unit_page(request: Request, caller: Caller, session: Session, unit: Unit, *, status: int = 200,
                **extra: object) -> Response:
     cycle = read_models.latest_cycle_of_unit(session, unit.id)  # type: ignore[arg-type]
+    extra["sites"] = unit_sites(session, today=today(request), unit_id=unit.id)
     if cycle is None:
         return page(request, "unit.html", caller, status=status, unit=unit, data=None, **extra)
     return page(request, "unit.html", caller, status=status, unit=unit,
