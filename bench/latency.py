@@ -26,6 +26,7 @@ REPO = Path(__file__).resolve().parents[1]
 ZWGK = str(Path(sys.executable).with_name("zwgk"))
 FIRST_YEAR = 2021
 LEADER = "张明远"  # the demo's leading-group head
+OFFICE = "王晓岚"  # the demo's office head, who starts the cycles
 
 
 def log(text: str) -> None:
@@ -82,7 +83,7 @@ def embedded_commands(env: dict[str, str], cycles: int) -> dict[str, list[float]
     times: dict[str, list[float]] = {"first_start": [], "start": [], "approve": []}
     for n, year in enumerate(range(FIRST_YEAR - 10, FIRST_YEAR - 10 + cycles + 1)):
         begin = time.perf_counter()
-        done = zwgk(embedded, "cycle", "start", str(year), "--today", f"{year + 1}-01-05")
+        done = zwgk(embedded, "cycle", "start", str(year), "--today", f"{year + 1}-01-05", "--by", OFFICE)
         assert done.returncode == 0, done.stderr
         times["first_start" if n == 0 else "start"].append(time.perf_counter() - begin)
         begin = time.perf_counter()
@@ -116,7 +117,8 @@ def served_approvals(env: dict[str, str], db: Path, cycles: int) -> list[float]:
         times = []
         for year in range(FIRST_YEAR, FIRST_YEAR + cycles):
             started = time.monotonic()
-            while zwgk(served_env, "cycle", "start", str(year), "--today", f"{year + 1}-01-05").returncode:
+            while zwgk(served_env, "cycle", "start", str(year), "--today", f"{year + 1}-01-05",
+                       "--by", OFFICE).returncode:
                 if time.monotonic() - started > 180:
                     raise TimeoutError("deployment never registered")
                 time.sleep(2)

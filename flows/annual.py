@@ -108,6 +108,9 @@ def annual_assessment(year: int, options: CycleOptions | None = None) -> str:
                 return "waiting:units:rectification"
             else:
                 unit_waits["rectification"] += 1
+        elif stage is Stage.WITHDRAWN:
+            set_waiting(cycle_id, "")
+            return "withdrawn"
         else:
             set_waiting(cycle_id, "")
             return "closed"

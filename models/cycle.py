@@ -73,6 +73,20 @@ class GateDecision(SQLModel, table=True):
     decided_at: datetime = Field(default_factory=utcnow)
 
 
+class GateOpinion(SQLModel, table=True):
+    """A leading-group member's opinion at a gate (not a decision), shown to whoever decides;
+    ``round`` is the number of decisions taken at the gate before it."""
+
+    __tablename__ = "gate_opinion"
+    id: int | None = Field(default=None, primary_key=True)
+    cycle_id: int = Field(foreign_key="cycle.id", index=True)
+    gate: Gate
+    round: int = 0
+    given_by: str
+    comment: str
+    given_at: datetime = Field(default_factory=utcnow)
+
+
 class CycleNotFound(LookupError):
     """No cycle for the year (or the id) asked for."""
 

@@ -27,14 +27,23 @@ class Organ(BaseModel):
     prefix: str  # 发文字号机关代字，如 乌府公开办
 
 
+#: The roles of the leading group (领导小组职务), in order.
+LEADING_GROUP_POSITIONS = ("组长", "副组长", "成员")
+#: Who decides for the leading group unless the district says otherwise: its head and deputies
+#: (the measures have the leading group 审定; its other members may add an opinion).
+DEFAULT_DECIDERS = ("组长", "副组长")
+
+
 class Profile(BaseModel):
-    """What documents, pages and emails say about the district."""
+    """What documents, pages and emails say about the district, and who decides for its
+    leading group."""
 
     model_config = ConfigDict(frozen=True)
 
     district: str
     measures: str  # 考核办法全称，不带书名号
     organs: dict[OrganKey, Organ]
+    deciders: tuple[str, ...] = DEFAULT_DECIDERS  # the leading-group roles that decide at its gates
     is_default: bool = False
 
     def organ(self, key: str) -> Organ:
@@ -68,17 +77,20 @@ class DistrictProfile(SQLModel, table=True):
     office_name: str
     office_mark: str
     office_prefix: str
+    deciders: str = Field(default="、".join(DEFAULT_DECIDERS), description="领导小组中作出审定决定的职务，以“、”分隔")
 
     def profile(self) -> Profile:
         """The row as the value documents use."""
         return Profile(district=self.district, measures=self.measures, organs={
             key: Organ(name=getattr(self, f"{key}_name"), mark=getattr(self, f"{key}_mark"),
-                       prefix=getattr(self, f"{key}_prefix")) for key in OrganKey})
+                       prefix=getattr(self, f"{key}_prefix")) for key in OrganKey},
+            deciders=tuple(self.deciders.split("、")))
 
     @classmethod
     def from_profile(cls, profile: Profile) -> "DistrictProfile":
         """The row that stores ``profile``."""
-        fields: dict[str, str] = {"district": profile.district, "measures": profile.measures}
+        fields: dict[str, str] = {"district": profile.district, "measures": profile.measures,
+                                  "deciders": "、".join(profile.deciders)}
         for key, organ in profile.organs.items():
             fields.update({f"{key}_name": organ.name, f"{key}_mark": organ.mark,
                            f"{key}_prefix": organ.prefix})

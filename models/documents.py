@@ -30,6 +30,8 @@ class IssuedDocument(SQLModel, table=True):
     path: str = Field(unique=True, description="file path relative to the output folder (POSIX)")
     sha256: str = Field(default="", description="SHA-256 of the file; '' until it is written")
     created_at: datetime = Field(default_factory=utcnow)
+    withdrawn_on: date | None = Field(default=None, description="撤销日期：其年度考核被撤销（文号不再使用）")
+    withdrawn_reason: str = ""
 
 
 class DocumentSequence(SQLModel, table=True):

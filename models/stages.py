@@ -19,6 +19,7 @@ class Stage(StrEnum):
     PUBLISHED = "published"
     RECTIFICATION = "rectification"
     CLOSED = "closed"
+    WITHDRAWN = "withdrawn"  # 撤销: started by mistake, taken back before the scheme was approved
 
 
 STAGE_LABELS: dict[Stage, str] = {
@@ -31,6 +32,7 @@ STAGE_LABELS: dict[Stage, str] = {
     Stage.PUBLISHED: "通报公布",
     Stage.RECTIFICATION: "问题反馈与整改",
     Stage.CLOSED: "已结束",
+    Stage.WITHDRAWN: "已撤销",
 }
 
 # (from, to) → what the move means. Send-back paths are moves like any other.
@@ -47,6 +49,8 @@ TRANSITIONS: dict[tuple[Stage, Stage], str] = {
     (Stage.LEADING_GROUP_APPROVAL, Stage.PUBLISHED): "领导小组审定结果 (results approved)",
     (Stage.PUBLISHED, Stage.RECTIFICATION): "反馈问题，督促整改 (feedback issued)",
     (Stage.RECTIFICATION, Stage.CLOSED): "整改结束，年度考核完成 (cycle closed)",
+    (Stage.DRAFT, Stage.WITHDRAWN): "撤销年度考核 (cycle withdrawn)",
+    (Stage.WITHDRAWN, Stage.DRAFT): "重新启动已撤销的年度考核 (withdrawn cycle started again)",
 }
 
 

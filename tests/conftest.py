@@ -28,6 +28,9 @@ def own_database_setting(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     undo it after each test, so a later test's subprocess never inherits a database that a
     finished test dropped."""
     monkeypatch.delenv("ZWGK_DATABASE_URL", raising=False)
+    # Commands name the person acting (--by, else ZWGK_ACTOR): by default the demo district's
+    # office head, who may do the office's work; tests of other rosters name their own person.
+    monkeypatch.setenv("ZWGK_ACTOR", os.environ.get("ZWGK_TEST_ACTOR", "王晓岚"))
     yield
     monkeypatch.undo()
     get_settings.cache_clear()

@@ -74,7 +74,7 @@ def test_imported_district_runs_a_whole_cycle_under_its_own_letterheads(district
 
     cli("district", "import", str(EXAMPLES / "district.yaml"))
     cli("people", "import", str(EXAMPLES / "people.csv"))
-    cli("units", "import", str(EXAMPLES / "units.csv"))
+    cli("units", "import", str(EXAMPLES / "units.csv"), "--by", CLERK)
     assert "可以启动" in cli("check", str(YEAR), "--today", "2026-01-05")
 
     runs.start(YEAR, today=date(2026, 1, 5))

@@ -54,7 +54,8 @@ def served(prefect_server: dict[str, str], tmp_path: Path):  # type: ignore[no-u
 
 def start_until_scheme_gate(env: dict[str, str]) -> str:
     """Start the 2025 run through the deployment; its id once it is suspended at the scheme gate."""
-    wait_until(lambda: zwgk(env, "cycle", "start", "2025", "--today", "2026-01-05").returncode == 0,
+    wait_until(lambda: zwgk(env, "cycle", "start", "2025", "--today", "2026-01-05",
+                            "--by", "王晓岚").returncode == 0,
                timeout=120, interval=3, what="deployment registered and run started")
     report = wait_until(lambda: (s := status(env)) and s["waiting_for"] == "gate:scheme" and s,
                         timeout=180, what="the run to wait at the scheme gate")

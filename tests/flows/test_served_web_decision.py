@@ -19,7 +19,8 @@ def test_web_decision_resumes_the_suspended_run(served, tmp_path: Path) -> None:
     env, db = served
     run_id = start_until_scheme_gate(env)
     created = subprocess.run([str(Path(sys.executable).with_name("zwgk")), "accounts", "create", "leader",
-                              "--person", "张明远", "--password-stdin"], input=PASSWORD + "\n", env=env,
+                              "--person", "张明远", "--password-stdin", "--by", "王晓岚"],
+                             input=PASSWORD + "\n", env=env,
                              capture_output=True, text=True, timeout=120, cwd=REPO)
     assert created.returncode == 0, created.stderr
 

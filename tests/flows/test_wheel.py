@@ -57,7 +57,7 @@ def test_the_wheel_holds_everything_and_runs_a_cycle_outside_the_checkout(tmp_pa
     assert located.startswith(site), located
     zwgk = str(fresh / "bin" / "zwgk")
     run(zwgk, "init", "--demo", cwd=work, env=env)
-    run(zwgk, "cycle", "start", "2025", "--today", "2026-01-05", cwd=work, env=env)
+    run(zwgk, "cycle", "start", "2025", "--today", "2026-01-05", "--by", "王晓岚", cwd=work, env=env)
     run(zwgk, "approve", "2025", "scheme", "--decision", "approve", "--by", "张明远", "--today", "2026-01-07",
         cwd=work, env=env)
     [notice] = (work / "out" / "2025" / "01-实施方案").glob("*实施方案的通知.docx")

@@ -105,7 +105,7 @@ def _status(env: dict[str, str]) -> dict:
 def test_a_cycle_runs_through_the_scheme_gate_on_a_worker_pool(pool: dict[str, str]) -> None:
     env = pool
     assert _zwgk(env, "init", "--demo").returncode == 0
-    started = _zwgk(env, "cycle", "start", "2025", "--today", "2026-01-05")
+    started = _zwgk(env, "cycle", "start", "2025", "--today", "2026-01-05", "--by", "王晓岚")
     assert started.returncode == 0, started.stderr
     wait_until(lambda: _status(env).get("waiting_for") == "gate:scheme", timeout=300, interval=2,
                what="the worker's run to wait at the scheme gate")

@@ -18,6 +18,7 @@ from models.stages import Stage
 from models.units import Unit
 from zwgk.assessment.evaluations import import_evaluations, set_weight
 from zwgk.core.errors import IntakeError
+from zwgk.core.permissions import NotAllowed
 from zwgk.documents.issue.scheme import issue_scheme_notice
 from zwgk.documents.register import document_path
 from zwgk.intake.score_workbook import write_score_workbook
@@ -83,12 +84,12 @@ def test_a_bad_file_is_refused_whole_naming_row_and_column(session: Session, dem
 def test_the_scheme_weights_third_party_results_and_keeps_surveys_for_reference(
     session: Session, demo_cycle: Cycle, tmp_path: Path
 ) -> None:
-    scheme = set_weight(session, year=2025, source="第三方评估", weight=Decimal("10"), by=OFFICE)
+    scheme = set_weight(session, year=2025, source="第三方评估", weight=Decimal(10), by=OFFICE)
     assert scheme.outside_rule() == "第三方评估结果按10%的权重计入考核得分；民意调查结果仅供参考，不计入考核得分"
     with pytest.raises(IntakeError, match="合计小于 100%"):
-        set_weight(session, year=2025, source="民意调查", weight=Decimal("90"), by=OFFICE)
-    with pytest.raises(IntakeError, match="无权拟定实施方案"):
-        set_weight(session, year=2025, source="民意调查", weight=Decimal("5"), by="周海宁")
+        set_weight(session, year=2025, source="民意调查", weight=Decimal(90), by=OFFICE)
+    with pytest.raises(NotAllowed, match="无权办理办公室事项"):
+        set_weight(session, year=2025, source="民意调查", weight=Decimal(5), by="周海宁")
     import_evaluations(session, year=2025, by=OFFICE, source="第三方评估",
                        path=_csv(tmp_path / "三方.csv", f"单位名称,得分,样本量,评估机构\n{TOWN},80,50,甲评估公司\n"))
     import_evaluations(session, year=2025, by=OFFICE, source="民意调查",

@@ -14,6 +14,7 @@ from models.deadlines import Deadline, DeadlineKind, DeadlineState
 from models.rectification import RectificationItem, RectificationState
 from models.units import Unit
 from zwgk.adapters.mail import Mailer
+from zwgk.core.permissions import NotAllowed
 from zwgk.core.settings import Settings
 from zwgk.deadlines.rows import open_rectification_deadlines, open_self_check_deadlines
 from zwgk.deadlines.sweep import SWEEP_KINDS, run_sweep
@@ -123,7 +124,7 @@ def test_refusals_name_the_problem(session: Session, items: int, tmp_path: Path)
     receive_report(session, year=2025, unit_name=OTHER, file=report, on=date(2025, 11, 20))
     # 周海宁 is on the leading group and the assessment group, but not office staff.
     for person in ("周海宁", "路人甲"):
-        with pytest.raises(RectificationRefused, match="不是领导小组办公室工作人员"):
+        with pytest.raises(NotAllowed, match="无权办理办公室事项"):
             verify(session, year=2025, unit_name=OTHER, by=person, on=date(2025, 11, 21))
     item = verify(session, year=2025, unit_name=OTHER, by="刘静怡", on=date(2025, 11, 21))
     assert item.state == RectificationState.VERIFIED

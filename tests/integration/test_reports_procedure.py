@@ -125,7 +125,7 @@ def test_the_commands(session: Session, demo_cycle: Cycle, db_url: str, tmp_path
 
     def zwgk(*args: str) -> tuple[int, str]:
         done = runner.invoke(app, [*args, "--db", db_url])
-        return done.exit_code, done.output
+        return done.exit_code, f"{done.output}{done.exception or ''}"  # a refusal as `zwgk` prints it
 
     code, output = zwgk("reports", "import", "2025", TOWN, str(good), "--by", "刘静怡", "--received", "2026-01-20")
     assert code == 0 and "已接收第 1 版" in output and "发现 0 个问题" in output
@@ -155,9 +155,11 @@ def test_the_commands(session: Session, demo_cycle: Cycle, db_url: str, tmp_path
 
     ids = [str(x.id) for x, u in current_findings(session, year=2025) if u.name == OTHER_TOWN]
     code, output = zwgk("reports", "confirm", "2025", *ids[:1], "--by", "考核员甲", "--on", "2026-02-02")
-    assert code == 0 and "已记入日常考核" in output  # not on the roster: the office's operator
+    assert code == 1 and "不在人员名单中" in output and "无权办理年报审查" in output  # not on the roster
     code, output = zwgk("reports", "confirm", "2025", *ids[:1], "--by", "周海宁", "--on", "2026-02-02")
-    assert code == 1 and "没有办理此事项的权限" in output  # an assessor on the roster
+    assert code == 1 and "“周海宁”无权办理年报审查" in output  # an assessor on the roster, not office staff
+    code, output = zwgk("reports", "confirm", "2025", *ids[:1], "--by", "王晓岚", "--on", "2026-02-02")
+    assert code == 0 and "已记入日常考核" in output
     code, output = zwgk("reports", "circular", "2025", "--by", "刘静怡", "--on", "2026-02-03", "--out",
                         str(tmp_path / "docs"))
     assert code == 0 and "乌府公开办〔2026〕" in output

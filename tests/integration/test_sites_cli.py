@@ -61,7 +61,7 @@ def test_the_office_runs_monitoring_from_the_command_line(session: Session, demo
     table = run("sites", "findings", *db)
     assert "空白栏目" in table and "未确认" in table
     refused = CliRunner().invoke(app, ["sites", "confirm", "1", "--points", "0.5", "--by", "张明远", *db])
-    assert refused.exit_code == 1 and "不是领导小组办公室工作人员" in refused.output
+    assert refused.exit_code == 1 and "无权办理网站监测" in refused.output
     assert "日常考核记录第" in run("sites", "confirm", "1", "2", "--points", "0.5", "--by", OFFICE_CLERK, *db)
     assert "日常监测" in run("daily", "list", "2025", *db)
     issued = json.loads(run("sites", "report", "--month", "2025-11", "--on", "2025-12-01", "--by", OFFICE_CLERK,

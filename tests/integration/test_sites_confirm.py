@@ -81,10 +81,10 @@ def test_a_finding_is_confirmed_once_and_nothing_is_recorded_when_one_cannot_be(
     with pytest.raises(IntakeError, match="请用 --criterion 指定"):
         confirm_findings(session, ids=[other, hospital], points=Decimal("0.5"), actor=OFFICE)
     assert len(session.exec(select(DailyRecord)).all()) == 1
-    [done] = confirm_findings(session, ids=[hospital], points=Decimal("1"), actor=OFFICE, criterion_ref="enterprise-001")
+    [done] = confirm_findings(session, ids=[hospital], points=Decimal(1), actor=OFFICE, criterion_ref="enterprise-001")
     assert done.criterion == "ENTERPRISE-001"
     with pytest.raises(IntakeError, match="没有编号为 999"):
-        confirm_findings(session, ids=[999], points=Decimal("1"), actor=OFFICE)
+        confirm_findings(session, ids=[999], points=Decimal(1), actor=OFFICE)
 
 
 def test_a_finding_of_a_year_without_its_cycle_waits_for_it(session: Session, demo_cycle: Cycle) -> None:
@@ -95,7 +95,7 @@ def test_a_finding_of_a_year_without_its_cycle_waits_for_it(session: Session, de
 
 def test_only_the_office_confirms(session: Session, demo_cycle: Cycle) -> None:
     fid = finding(session, TOWN, FindingRule.DEAD_LINK)
-    with pytest.raises(IntakeError, match="不是领导小组办公室工作人员"):
+    with pytest.raises(IntakeError, match="无权办理网站监测"):
         confirm_findings(session, ids=[fid], points=Decimal("0.5"), actor=Actor("张明远", leading_group=True))
 
 

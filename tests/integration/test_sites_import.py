@@ -113,6 +113,6 @@ def test_importing_again_lists_what_changed_and_stops_pages_no_longer_listed(dem
 def test_only_the_office_registers_pages(demo: Session, tmp_path: Path) -> None:
     unit_id = demo.exec(select(Unit.id).where(Unit.name == "青岚镇（演示）")).one()
     for actor in (Actor("张明远", leading_group=True), Actor("qinglan", unit_id=unit_id), Actor("考核员", assessor=True)):
-        with pytest.raises(IntakeError, match="不是领导小组办公室工作人员"):
+        with pytest.raises(IntakeError, match="无权办理网站监测"):
             import_pages(demo, write_csv(tmp_path, ROWS), actor=actor, day=TODAY)
     assert demo.exec(select(SitePage)).all() == []

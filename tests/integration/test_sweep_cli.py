@@ -113,4 +113,4 @@ def test_rectification_commands(session: Session, demo_cycle: Cycle, db_url: str
     assert listing[0]["state"] == "reopened" and listing[0]["next_due_on"] == "2026-01-15"
     refused = runner.invoke(app, ["rectification", "verify", "2025", "云雾镇（演示）", "--by", "周海宁",
                                   "--db", db_url])
-    assert "不是领导小组办公室工作人员" in str(refused.exception)
+    assert "无权办理办公室事项" in str(refused.exception)

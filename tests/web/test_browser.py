@@ -173,9 +173,9 @@ def test_journeys_in_a_browser(served: tuple[str, str], tmp_path: Path) -> None:
         expect(page.locator(".ok")).to_contain_text("已收到")
         evidence = tmp_path / "会议纪要.pdf"
         evidence.write_bytes(b"%PDF-1.4\n%%EOF\n")
-        page.set_input_files("#c-T001 input[type=file]", str(evidence))
-        page.click("#c-T001 button")
-        expect(page.locator("#c-T001")).to_contain_text("会议纪要.pdf")
+        page.set_input_files("#c-2025-T001 input[type=file]", str(evidence))
+        page.click("#c-2025-T001 button")
+        expect(page.locator("#c-2025-T001")).to_contain_text("会议纪要.pdf")
         expect(page.locator("body")).to_contain_text("按时报送")
         shoot(page, "07-unit-sent")
         page.click("text=退出")
@@ -195,5 +195,14 @@ def test_journeys_in_a_browser(served: tuple[str, str], tmp_path: Path) -> None:
         assert circular in [p.text for p in Document(str(saved)).paragraphs]
         page.goto(f"{base}/cycles/2025/group")
         shoot(page, "10-group")
+        # A start is confirmed on a page that says what it will do; a mistyped year has no button.
+        page.goto(f"{base}/cycles/2026")
+        page.click("text=启动 2026 年度考核")
+        expect(page.locator("form[action='/cycles/2026/start']")).to_contain_text("确认启动")
+        shoot(page, "11-office-start")
+        page.goto(f"{base}/cycles/2099")
+        expect(page.locator("body")).to_contain_text("只能启动上一年度（2025）或本年度（2026）的考核")
+        expect(page.locator("a[href='/cycles/2099/start']")).to_have_count(0)
+        shoot(page, "12-office-mistyped-year")
         browser.close()
-    assert len(list(shots.glob("*.png"))) == 20
+    assert len(list(shots.glob("*.png"))) == 24

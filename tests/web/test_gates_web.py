@@ -38,8 +38,8 @@ def test_leader_approves_the_scheme_on_the_web_and_the_cycle_opens_self_checks(
 def test_office_starts_a_cycle_on_the_web_and_the_run_goes_on_in_the_background(
         client: TestClient, workbench: Session) -> None:
     token = log_in(client, "office")
-    assert "启动 2026 年度考核" in client.get("/cycles/2026").text
-    response = client.post("/cycles/2026/start", data={"csrf_token": token})
+    assert 'href="/cycles/2026/start"' in client.get("/cycles/2026").text
+    response = client.post("/cycles/2026/start", data={"csrf_token": token, "confirm": "2026"})
     assert response.status_code == 303, response.text
     starting = client.get("/cycles/2026").text  # the request did not wait for the run
     assert "年度考核正在启动" in starting and 'http-equiv="refresh"' in starting
@@ -59,9 +59,11 @@ def test_a_district_not_ready_is_told_what_is_missing_and_nothing_starts(
         workbench.add(member)
     workbench.commit()
     token = log_in(client, "office")
-    response = client.post("/cycles/2026/start", data={"csrf_token": token})
+    page = client.get("/cycles/2026/start").text  # the confirmation page says it first, with no button
+    assert "考核组成员" in page and 'action="/cycles/2026/start"' not in page
+    response = client.post("/cycles/2026/start", data={"csrf_token": token, "confirm": "2026"})
     assert response.status_code == 422 and "不能启动 2026 年度考核" in response.text
-    assert "考核组成员" in response.text and 'action="/cycles/2026/start"' in response.text
+    assert "考核组成员" in response.text
     assert not runner_of(client).running(2026)
     assert workbench.exec(select(Cycle).where(Cycle.year == 2026)).first() is None
 

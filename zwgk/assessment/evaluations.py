@@ -25,7 +25,7 @@ from zwgk.adapters.files import file_sha256
 from zwgk.adapters.spreadsheets.tables import Row, TableError, read_rows
 from zwgk.adapters.spreadsheets.xlsx import parse_points
 from zwgk.core.errors import ImportReport, IntakeError, Problem
-from zwgk.core.permissions import Action, may, person
+from zwgk.core.permissions import Action, require
 
 ALIASES = {"单位名称": "unit", "单位": "unit", "被考核单位": "unit", "得分": "score", "评估得分": "score",
            "满意率": "rate", "满意度": "rate", "样本量": "sample", "样本数": "sample",
@@ -143,9 +143,8 @@ def set_weight(session: Session, *, year: int, source: str, weight: Decimal | No
     """Set how ``source`` counts in ``year``'s scheme: ``weight`` percent of the score, or None
     for reference only. Office staff only, and only while the scheme is proposed (commits, audited;
     setting what is already set changes nothing)."""
+    require(session, by, Action.RUN_OFFICE)
     kind = _source(source)
-    if not may(person(session, by), Action.RUN_OFFICE):
-        raise IntakeError(f"“{by}”不是领导小组办公室工作人员，无权拟定实施方案 (only office staff propose the scheme)")
     cycle = get_cycle(session, year)
     if cycle.stage is not Stage.DRAFT:
         raise IntakeError(f"{year} 年度实施方案已审定（当前阶段：{STAGE_LABELS[cycle.stage]}），"

@@ -100,6 +100,7 @@ def record_activity(
     regular criterion of the unit's category, points outside 0 to its points, an empty finding
     or a missing minutes file. Entering the same activity again returns the same record.
     """
+    people = _assessors(session, members)  # who took part, before anything else is looked at
     target = assessed_unit(session, year=year, unit_name=unit_name)
     cycle = target.cycle
     assert cycle.id is not None and target.unit.id is not None
@@ -107,7 +108,6 @@ def record_activity(
         raise IntakeError(f"{year} 年度考核当前阶段为“{STAGE_LABELS[cycle.stage]}”，考核组工作记录只能在"
                           "单位自查或考核组考核阶段录入 (group records only during self-check or group assessment)")
     method = _kind(kind)
-    people = _assessors(session, members)
     points = scheme_points(session, cycle.id)
     checked: list[tuple[Criterion, Decimal, str]] = []
     for n, finding in enumerate(findings, start=1):

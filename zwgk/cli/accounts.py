@@ -16,6 +16,7 @@ from zwgk.cli.common import (
     print_json,
     say,
 )
+from zwgk.core.permissions import Action, require
 from zwgk.setup import accounts
 
 accounts_app = typer.Typer(help="工作台账户 / workbench accounts", no_args_is_help=True)
@@ -40,6 +41,7 @@ def accounts_create(
     """为一个人或一个单位创建工作台账户 / create a login for a person or a unit."""
     password = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
     with open_session(db) as session:
+        require(session, by, Action.RUN_OFFICE)
         account, one_time = accounts.create_account(session, login=login, person=person, unit=unit,
                                                     password=password, actor=by)
     say(f"已创建账户 {account.login}（{person or unit}）。")
@@ -52,6 +54,7 @@ def accounts_create(
 def accounts_reset(login: Login, by: By = "", db: Db = None) -> Changed:
     """重置密码：生成新的一次性密码 / give an account a new one-time password."""
     with open_session(db) as session:
+        require(session, by, Action.RUN_OFFICE)
         password = accounts.reset_password(session, login=login, actor=by)
     say(f"已重置 {login} 的密码。")
     _hand_out(login, password)
@@ -62,6 +65,7 @@ def accounts_reset(login: Login, by: By = "", db: Db = None) -> Changed:
 def accounts_disable(login: Login, by: By = "", db: Db = None) -> Changed:
     """停用账户（已登录的会话随即失效）/ disable an account."""
     with open_session(db) as session:
+        require(session, by, Action.RUN_OFFICE)
         accounts.disable_account(session, login=login, actor=by)
     say(f"已停用账户 {login}。")
     return Changed()

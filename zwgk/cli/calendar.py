@@ -15,6 +15,7 @@ from models.calendar import (
 )
 from zwgk.adapters.files import checked_input
 from zwgk.cli.common import AsJson, By, Changed, Db, console, open_session, print_json
+from zwgk.core.permissions import Action, require
 
 calendar_app = typer.Typer(help="工作日历（节假日与调休） / working-day calendar", no_args_is_help=True)
 
@@ -31,8 +32,9 @@ def calendar_import(
     db: Db = None,
 ) -> Changed:
     """导入一年的节假日和调休上班日（有错误时整份文件不导入）/ import holidays and make-up days."""
-    days = parse_calendar_csv(checked_input(file))
     with open_session(db) as session:
+        require(session, by, Action.RUN_OFFICE)
+        days = parse_calendar_csv(checked_input(file))
         count = import_calendar(session, days, actor=by)
     years = "、".join(str(y) for y in sorted({d.day.year for d in days}))
     console.print(f"{file.name}：已导入 {count} 天（{years} 年）。")

@@ -9,7 +9,8 @@ from rich.table import Table
 from models.catalog import CriterionKind, catalog_specs, resolve_points
 from models.cycle import get_cycle, scheme_points
 from models.units import category_labels
-from zwgk.cli.common import AsJson, Changed, Db, console, open_session, print_json
+from zwgk.cli.common import AsJson, By, Changed, Db, console, open_session, print_json
+from zwgk.core.permissions import Action, require
 from zwgk.setup.categories import import_catalog
 
 catalog_app = typer.Typer(help="考核内容明细表（指标目录） / indicator catalogs", no_args_is_help=True)
@@ -54,12 +55,14 @@ def catalog_import(
     file: Annotated[Path, typer.Argument(help="CSV 或 .xlsx，表头：内容,一级指标,二级指标,分值[,考核方法]")],
     category: Annotated[str, typer.Option(help="类别键（小写字母、数字、下划线），如 enterprise")],
     label: Annotated[str, typer.Option(help="类别名称，如 公共企事业单位")],
+    by: By = "",
     db: Db = None,
 ) -> Changed:
     """导入参照考核办法考核的类别及其考核内容明细表（第十六条；有错误时整份文件不导入）
     / import a category assessed by reference, with its catalog; any problem rejects the file."""
     with open_session(db) as session:
-        imported = import_catalog(session, path=file, key=category, label=label)
+        require(session, by, Action.RUN_OFFICE)
+        imported = import_catalog(session, path=file, key=category, label=label, actor=by)
         count = len(catalog_specs(session, imported.key))
     console.print(f"{file.name}：已导入类别“{imported.label}”（{imported.key}），{count} 项指标。"
                   f"单位名册“类别”列填 {imported.key} 或 {imported.label}。")

@@ -6,21 +6,30 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from models.cycle import Gate
+from models.cycle import Gate, get_cycle
 from zwgk.cli.common import (
     AsJson,
     Changed,
     Db,
+    On,
     Today,
+    Year,
     by_option,
     console,
     open_session,
     print_json,
     use_database,
 )
-from zwgk.core.dates import checked_day
+from zwgk.core.dates import checked_day, day_for
+from zwgk.core.permissions import Action, require
 from zwgk.cycle import status as cycle_status
-from zwgk.cycle.gates import GATE_LABELS, Decision, GateRefused, return_stage
+from zwgk.cycle.gates import (
+    GATE_LABELS,
+    Decision,
+    GateRefused,
+    add_opinion,
+    return_stage,
+)
 from zwgk.runner import runs
 
 cycle_app = typer.Typer(help="年度考核 / annual cycles", no_args_is_help=True)
@@ -47,6 +56,7 @@ def cycle_start(
 ) -> Changed:
     """启动年度考核（配置了 Prefect 服务器时通过部署运行，否则在本进程运行）/ start the annual run."""
     with open_session(db) as session:
+        require(session, by, Action.RUN_OFFICE)
         checked_day(session, today, option="--today", year=year)
     info = runs.start(year, today=today, started_by=by)
     print_run(info)
@@ -65,6 +75,41 @@ def cycle_resume(
         info = runs.resume(session, year, today=checked_day(session, today, option="--today", year=year))
     print_run(info)
     return Changed(today)
+
+
+@cycle_app.command("withdraw")
+def cycle_withdraw(
+    year: Year,
+    reason: Annotated[str, typer.Option("--reason", help="撤销理由（记入审计日志和登记簿）")],
+    by: Annotated[str, by_option("办公室工作人员姓名")] = "",
+    on: On = None,
+    db: Db = None,
+) -> Changed:
+    """撤销误启动的年度考核（领导小组审定实施方案之前）：期限关闭，已编号的文件标为撤销，文号不再使用
+    / withdraw a cycle started by mistake, before its scheme is approved."""
+    use_database(db)
+    with open_session(db) as session:
+        day = day_for(session, on, option="--on", year=None)
+        info = runs.withdraw(session, year, reason=reason, by=by, on=day)
+    console.print(f"已撤销 {year} 年度考核（{reason}）。如需重新启动：zwgk cycle start {year}", markup=False)
+    print_run(info)
+    return Changed(on)
+
+
+@cycle_app.command("opinion")
+def cycle_opinion(
+    year: Year,
+    gate: Annotated[Gate, typer.Argument(help="scheme 实施方案 / leading-group 领导小组审定")],
+    comment: Annotated[str, typer.Option("--comment", help="意见")],
+    by: Annotated[str, by_option("领导小组成员姓名")] = "",
+    db: Db = None,
+) -> Changed:
+    """领导小组成员对实施方案或考核结果提出意见（由组长、副组长作出决定时参阅）/ add an opinion at a gate."""
+    with open_session(db) as session:
+        add_opinion(session, cycle_id=get_cycle(session, year).id, gate=gate, by=by,  # type: ignore[arg-type]
+                    comment=comment)
+    console.print(f"已记录 {by} 对“{GATE_LABELS[gate]}”的意见。", markup=False)
+    return Changed()
 
 
 def approve(
@@ -117,6 +162,10 @@ def render_status(report: dict[str, Any], console: Console) -> None:
         console.print(f"尚未评分：{len(report['not_scored'])} 个单位")
     if report["deadlines"]:
         console.print("期限：" + "，".join(f"{k} {v}" for k, v in report["deadlines"].items()))
+    for row in report.get("decisions", []):
+        back = f"，退回至{row['return_to']}" if row["return_to"] else ""
+        console.print(f"{row['at']} {row['gate_label']}：{row['by']} {row['label']}{back}"
+                      + (f"（{row['comment']}）" if row["comment"] else ""), markup=False, highlight=False, soft_wrap=True)
     documents = report["documents"]
     shown = documents[-LATEST_DOCUMENTS:]
     cut = len(shown) < len(documents)

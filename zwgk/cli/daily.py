@@ -23,6 +23,7 @@ from zwgk.cli.common import (
 )
 from zwgk.cli.common import refusals as _refusals
 from zwgk.core.dates import day_for
+from zwgk.core.permissions import Action, require
 
 daily_app = typer.Typer(help="日常考核记录（第十条第（一）项） / daily assessment", no_args_is_help=True)
 
@@ -42,6 +43,7 @@ def daily_add(
 ) -> Changed:
     """记录日常考核发现的问题（年度评分时作为扣分依据）/ record a daily-assessment finding."""
     with open_session(db) as session, _refusals():
+        require(session, by, Action.RUN_OFFICE)
         record = daily_records.add_daily_record(session, year=year, unit_name=unit, criterion_ref=criterion,
                                         points=parse_points_option(points) or Decimal(0), method=method, finding=finding,
                                         by=by, on=day_for(session, on, option="--on", year=year,

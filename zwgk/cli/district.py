@@ -7,6 +7,7 @@ import typer
 
 from models.district import OrganKey, district_profile
 from zwgk.cli.common import AsJson, By, Changed, Db, open_session, print_json, say
+from zwgk.core.permissions import Action, require
 from zwgk.setup.district import ORGAN_LABELS, parse_profile, save_profile
 
 district_app = typer.Typer(help="区县信息：名称、考核办法、发文机关 / the district profile",
@@ -21,8 +22,9 @@ def district_import(
     db: Db = None,
 ) -> Changed:
     """导入区县信息（替换原有信息）/ import the district profile from YAML."""
-    profile = parse_profile(file)
     with open_session(db) as session:
+        require(session, by, Action.RUN_OFFICE)
+        profile = parse_profile(file)
         changes = save_profile(session, profile, actor=by)
     if not changes:
         say(f"{file.name}：与已有信息相同，未作改动。")
@@ -48,3 +50,4 @@ def district_show(as_json: AsJson = False, db: Db = None) -> None:
     for key in OrganKey:
         organ = profile.organ(key)
         say(f"{ORGAN_LABELS[key]}：{organ.name}\n  红头：{organ.mark}\n  文号代字：{organ.prefix}")
+    say(f"领导小组审定由：{'、'.join(profile.deciders)}作出决定；其他成员可提出意见")

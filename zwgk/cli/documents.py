@@ -14,6 +14,7 @@ from models.cycle import get_cycle
 from models.documents import IssuedDocument
 from zwgk.cli.common import (
     AsJson,
+    By,
     Changed,
     Db,
     Year,
@@ -24,6 +25,7 @@ from zwgk.cli.common import (
     print_json,
 )
 from zwgk.core.dates import day_for
+from zwgk.core.permissions import Action, require
 from zwgk.documents.issue.daily import issue_daily_circular
 from zwgk.documents.issue.group import (
     issue_group_notice,
@@ -87,14 +89,16 @@ def list_documents(year: Year, db: Db = None, as_json: AsJson = False) -> None:
     if as_json:
         print_json([
             {"id": d.id, "number": d.number, "title": d.title, "issued_on": d.issued_on.isoformat(),
-             "addressees": d.addressees, "path": d.path, "sha256": d.sha256, "doc_type": d.doc_type}
+             "addressees": d.addressees, "path": d.path, "sha256": d.sha256, "doc_type": d.doc_type,
+             "withdrawn_on": d.withdrawn_on.isoformat() if d.withdrawn_on else None}
             for d in docs])
         return
     table = Table(title=f"{year} 年度公文登记簿（{len(docs)} 份）")
     for header in ("发文字号", "标题", "成文日期", "主送", "文件"):
         table.add_column(header)
     for d in docs:
-        table.add_row(d.number or "（表格，无文号）", d.title, d.issued_on.isoformat(), d.addressees, d.path)
+        withdrawn = f"（{d.withdrawn_on} 已撤销：{d.withdrawn_reason}）" if d.withdrawn_on else ""
+        table.add_row(d.number or "（表格，无文号）", d.title + withdrawn, d.issued_on.isoformat(), d.addressees, d.path)
     console.print(table)
 
 
@@ -107,6 +111,7 @@ def issue_documents(
     revision: Annotated[int, typer.Option("--revision", help="修订次数（评分表、汇总表、请示）")] = 0,
     out: OutDir = None,
     pdf: Pdf = False,
+    by: By = "",
     db: Db = None,
 ) -> Changed:
     """印发（或重新取回）一类公文；已印发的返回原文号和文件 / issue documents of one kind."""
@@ -114,6 +119,7 @@ def issue_documents(
         err.print("[red]self-check-notice 需要 --due 自查截止日期，如 --due 2025-03-17[/red]")
         raise typer.Exit(2)
     with open_session(db) as session:
+        require(session, by, Action.RUN_OFFICE)
         cycle_id = get_cycle(session, year).id
         day = day_for(session, on, option="--on", year=year)
         common = {"session": session, "on": day, "out_dir": out}

@@ -18,6 +18,7 @@ from zwgk.cli.common import (
     print_report,
     refusals,
 )
+from zwgk.core.permissions import Action, require
 
 evaluations_app = typer.Typer(help="外部评价：第三方评估、民意调查（第十条第（四）项） / outside evaluations",
                               no_args_is_help=True)
@@ -35,6 +36,7 @@ def evaluations_import(
 ) -> Changed:
     """导入第三方评估或民意调查结果（有任何问题则整份文件不导入）/ import outside results, all or nothing."""
     with open_session(db) as session, refusals():
+        require(session, by, Action.RUN_OFFICE)
         report = evaluations.import_evaluations(session, year=year, path=file, source=source, by=by)
     print_report(report, as_json, f"{source}结果")
     return Changed()

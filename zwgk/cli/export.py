@@ -22,6 +22,7 @@ from zwgk.cli.common import (
 )
 from zwgk.cli.common import refusals as _refusals
 from zwgk.core.dates import day_for
+from zwgk.core.permissions import Action, require
 from zwgk.results import cadre, exports
 
 export_app = typer.Typer(help="考核结果运用（第十三条） / use of results", no_args_is_help=True)
@@ -69,6 +70,7 @@ def export_cadre(
 ) -> Changed:
     """函送干部主管部门和纪检监察机关的考核结果（第十三条第（三）项）及函 / results for the cadre and discipline organs."""
     with open_session(db) as session, refusals():
+        require(session, by, Action.RUN_OFFICE)
         result = cadre.export_cadre(session, year=year, path=out, on=day_for(session, on, option="--on", year=year), by=by)
     marked = [line.unit for line in result.lines if line.falsification]
     console.print(f"已导出 {len(result.lines)} 个单位的考核结果：{result.path}")

@@ -16,6 +16,7 @@ from zwgk.cli.common import (
     print_json,
     say,
 )
+from zwgk.core.permissions import Action, require
 from zwgk.setup import people as roster_people
 
 people_app = typer.Typer(help="人员名单：领导小组、办公室、考核组 / the people of the procedure",
@@ -33,8 +34,9 @@ def people_import(
 
     角色：领导小组组长、领导小组副组长、领导小组成员、办公室、考核组，多个用“、”或“,”分隔。
     """
-    people = roster_people.parse_people(file)
     with open_session(db) as session:
+        require(session, by, Action.RUN_OFFICE)
+        people = roster_people.parse_people(file)
         report = roster_people.import_people(session, people, actor=by, source=file)
     say(f"{file.name}：新增 {len(report.added)} 人，更新 {len(report.updated)} 人，"
         f"未变 {report.unchanged} 人。")
@@ -75,6 +77,7 @@ def people_remove(
 ) -> Changed:
     """从人员名单中删除（已作出的决定保留其姓名）/ remove a person from the roster."""
     with open_session(db) as session:
+        require(session, by, Action.RUN_OFFICE)
         member = roster_people.remove_person(session, name=name, actor=by)
     say(f"已删除：{member.name}（{'、'.join(member.roles) or '无角色'}）。"
         "已作出的决定和记录保留其姓名。")

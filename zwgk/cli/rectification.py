@@ -20,6 +20,7 @@ from zwgk.cli.common import (
     print_json,
 )
 from zwgk.core.dates import day_for
+from zwgk.core.permissions import Action, require
 from zwgk.rectification import lifecycle
 
 rectification_app = typer.Typer(help="问题整改（第十一条） / rectification", no_args_is_help=True)
@@ -37,6 +38,7 @@ UnitName = Annotated[str, typer.Argument(help="单位名称（与被考核单位
 def rectification_plan(year: Year, unit: UnitName, file: File, by: By = "", on: On = None, db: Db = None) -> Changed:
     """登记单位报来的整改方案 / record a unit's rectification plan."""
     with open_session(db) as session:
+        require(session, by, Action.RUN_OFFICE)
         item = lifecycle.receive_plan(session, year=year, unit_name=unit, file=file, by=by,
                                           on=day_for(session, on, option="--on", year=year))
     console.print(f"{unit}：已登记整改方案 {file.name}（{item.plan_received_on}）。")
@@ -47,6 +49,7 @@ def rectification_plan(year: Year, unit: UnitName, file: File, by: By = "", on: 
 def rectification_report(year: Year, unit: UnitName, file: File, by: By = "", on: On = None, db: Db = None) -> Changed:
     """登记单位报来的整改报告 / record a unit's completion report."""
     with open_session(db) as session:
+        require(session, by, Action.RUN_OFFICE)
         item = lifecycle.receive_report(session, year=year, unit_name=unit, file=file, by=by,
                                             on=day_for(session, on, option="--on", year=year))
     console.print(f"{unit}：已登记第 {item.round} 轮整改报告 {file.name}"

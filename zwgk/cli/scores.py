@@ -24,6 +24,7 @@ from zwgk.cli.common import (
 )
 from zwgk.cli.common import refusals as _refusals
 from zwgk.core.dates import day_for
+from zwgk.core.permissions import Action, require
 from zwgk.intake import score_workbook
 from zwgk.results import confirmation, ranking
 
@@ -54,6 +55,7 @@ def scores_import(
 ) -> Changed:
     """导入考核组填好的评分工作簿（有任何问题则全部不导入）/ import the group's workbook, all or nothing."""
     with open_session(db) as session, _refusals():
+        require(session, by, Action.SCORE)
         report = score_workbook.import_score_workbook(session, cycle_id=get_cycle(session, year).id,  # type: ignore[arg-type]
                                                    path=file, by=by)
     print_report(report, as_json, "考核评分")
@@ -93,6 +95,7 @@ def scores_confirm(
     """考核组确认评分：打印各单位得分、等次、名次和提示，全部单位评分后确认，考核组考核方告结束
     / print the preview of the scores and confirm them."""
     with open_session(db) as session, _refusals():
+        require(session, by, Action.SCORE)  # before the question, not after it
         cycle_id = get_cycle(session, year).id
         preview = confirmation.score_preview(session, cycle_id=cycle_id)  # type: ignore[arg-type]
         if as_json:

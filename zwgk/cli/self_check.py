@@ -21,6 +21,7 @@ from zwgk.cli.common import (
 from zwgk.cli.common import refusals as _refusals
 from zwgk.core.clock import office_today
 from zwgk.core.dates import day_for
+from zwgk.core.permissions import Action, require
 from zwgk.documents.issue.self_check import issue_self_check_forms
 from zwgk.intake import self_check
 
@@ -32,10 +33,12 @@ self_check_app = typer.Typer(help="自查评分表（第十条第（三）项）
 def self_check_forms(
     year: Year,
     out: Annotated[Path, typer.Option("--out", help="输出文件夹")],
+    by: By = "",
     db: Db = None,
 ) -> Changed:
     """生成各单位的自查评分表（.xlsx 供填报，另附 Word 版）/ write every unit's self-check form."""
     with open_session(db) as session, _refusals():
+        require(session, by, Action.RUN_OFFICE)
         paths = self_check.write_self_check_forms(session, year=year, out_dir=out)
         documents = issue_self_check_forms(session=session, cycle_id=get_cycle(session, year).id,  # type: ignore[arg-type]
                                            on=office_today(), out_dir=out)
@@ -54,6 +57,7 @@ def self_check_import(
 ) -> Changed:
     """导入各单位填好的自查评分表（有任何问题则全部不导入）/ import filled self-check forms, all or nothing."""
     with open_session(db) as session, _refusals():
+        require(session, by, Action.RUN_OFFICE)
         report = self_check.import_self_checks(session, year=year, files=files,
                                               received_on=day_for(session, received, option="--received",
                                                                   year=year), by=by)

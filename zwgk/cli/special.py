@@ -20,6 +20,7 @@ from zwgk.cli.common import (
 )
 from zwgk.cli.common import refusals as _refusals
 from zwgk.core.dates import day_for
+from zwgk.core.permissions import Action, require
 
 special_app = typer.Typer(help="特别项与弄虚作假认定（附件特别项、第十四条） / special items", no_args_is_help=True)
 
@@ -41,6 +42,7 @@ def special_add(
 ) -> Changed:
     """记录特别减分、直接归零、特别加分或弄虚作假认定（后者印发通报批评）/ record a special item."""
     with open_session(db) as session, _refusals():
+        require(session, by, Action.RUN_OFFICE)
         if kind is SpecialKind.FALSIFICATION:
             item, document = special_items.record_falsification(session, year=year, unit_name=unit, reason=reason,
                                                           by=by, evidence=evidence,

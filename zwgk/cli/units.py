@@ -18,6 +18,7 @@ from zwgk.cli.common import (
     print_json,
     say,
 )
+from zwgk.core.permissions import Action, require
 from zwgk.setup.units import import_units, rename_unit, retire_unit
 
 units_app = typer.Typer(help="被考核单位 / assessed units", no_args_is_help=True)
@@ -33,6 +34,7 @@ def units_rename(
 ) -> Changed:
     """更正单位名称（已印发的文件保留原名称）/ correct a unit's name."""
     with open_session(db) as session:
+        require(session, by, Action.RUN_OFFICE)
         rename_unit(session, old=old, new=new, actor=by)
     say(f"已更名：{old} → {new}")
     return Changed()
@@ -46,6 +48,7 @@ def units_retire(
 ) -> Changed:
     """撤销单位：以后年度不再考核，历年结果保留 / stop assessing a unit from the next cycle on."""
     with open_session(db) as session:
+        require(session, by, Action.RUN_OFFICE)
         unit, running = retire_unit(session, name=name, actor=by)
     say(f"已撤销：{unit.name}，以后启动的年度考核不再包括该单位，历年结果保留。")
     if running is not None:
@@ -62,6 +65,7 @@ def units_import(
 ) -> Changed:
     """导入被考核单位（有错误时整份文件不导入）/ import units; any bad row rejects the file."""
     with open_session(db) as session:
+        require(session, by, Action.RUN_OFFICE)
         done = import_units(session, file, actor=by)
     encoding = f"（按 {done.encoding} 编码读取）" if done.encoding else ""
     console.print(f"{file.name}{encoding}：新增 {done.added} 个单位，更新 {done.updated} 个，共 {done.rows} 行。")

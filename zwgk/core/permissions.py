@@ -1,9 +1,12 @@
 """Who may do what: the one rule the workbench and the command line ask (DESIGN.md §9).
 
-Roles come from the roster (``Member``) or from a unit account. Nothing else in zwgk decides
-whether a person may act: routes and commands build an ``Actor`` and call ``may``.
+Roles come from the roster (``Member``) or from a unit account; who of the leading group decides
+at its gates is a district setting (``Profile.deciders``: by default the 组长 and 副组长; the
+other members may add an opinion). Nothing else in zwgk decides whether a person may act: routes
+ask ``may`` (through zwgk.web.auth.ensure), commands and application functions ``require``.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
@@ -11,6 +14,7 @@ from typing import Protocol
 from sqlmodel import Session, select
 
 from models.cycle import Gate
+from models.district import district_profile
 from models.units import Member
 
 
@@ -18,6 +22,7 @@ class Action(StrEnum):
     READ_DASHBOARD = "dashboard.read"  # the cycle page, the register, the public page
     RUN_OFFICE = "office.run"  # start a cycle, preview a sweep, office work
     DECIDE = "gate.decide"  # obj: the Gate
+    GIVE_OPINION = "gate.opinion"  # obj: the Gate; a leading-group member's opinion, shown to who decides
     READ_UNIT = "unit.read"  # obj: the unit id
     SUBMIT_FOR_UNIT = "unit.submit"  # obj: the unit id (form, evidence, rectification uploads)
     READ_SELF_CHECKS = "self_checks.read"  # every unit's self-scores and evidence
@@ -51,12 +56,13 @@ class Actor:
     office: bool = False
     assessor: bool = False
     unit_id: int | None = None  # set for a unit's contact only
+    decides: bool = False  # decides for the leading group (the district's deciders)
 
     @classmethod
-    def of_member(cls, member: Member) -> "Actor":
-        """The roster's roles of ``member``."""
+    def of_member(cls, member: Member, deciders: Iterable[str]) -> "Actor":
+        """The roster's roles of ``member``; ``deciders`` are the leading-group roles that decide."""
         return cls(name=member.name, leading_group=member.on_leading_group, office=member.office_staff,
-                   assessor=member.assessor)
+                   assessor=member.assessor, decides=member.leading_group_role in set(deciders))
 
     @property
     def role_labels(self) -> list[str]:
@@ -70,22 +76,62 @@ def person(session: Session, name: str) -> Actor:
     """The person called ``name`` with the roles the roster gives them today; no role at all
     when nobody of that name is on the roster."""
     member = session.exec(select(Member).where(Member.name == name.strip())).first()
-    return Actor.of_member(member) if member is not None else Actor(name=name.strip())
+    if member is None:
+        return Actor(name=name.strip())
+    return Actor.of_member(member, district_profile(session).deciders)
+
+
+class NotAllowed(ValueError):
+    """A person who may not do what they asked (the message names them and the action)."""
+
+
+#: What each action is, in the words of a refusal.
+ACTION_WORDS: dict[Action, str] = {
+    Action.READ_DASHBOARD: "查看年度考核", Action.RUN_OFFICE: "办理办公室事项（须为领导小组办公室工作人员）",
+    Action.DECIDE: "作出审定决定", Action.GIVE_OPINION: "提出审定意见（须为领导小组成员）",
+    Action.READ_UNIT: "查看该单位", Action.SUBMIT_FOR_UNIT: "代该单位报送", Action.READ_SELF_CHECKS: "查看自查材料",
+    Action.SCORE: "办理考核评分（须为考核组成员）", Action.TAKE_PART_IN_GROUP: "作为考核组成员参加",
+    Action.READ_DOCUMENT: "查看该公文", Action.REVIEW_REPORTS: "办理年报审查（须为领导小组办公室工作人员）",
+    Action.MONITOR_SITES: "办理网站监测（须为领导小组办公室工作人员）",
+}
+
+
+def require(session: Session, name: str, action: Action, obj: object = None) -> Actor:
+    """The person called ``name`` when the one rule lets them do ``action``; NotAllowed otherwise.
+
+    While the roster has no office staff at all (a district being set up), the office's work
+    is open to whoever runs the command: somebody must import the first roster.
+    """
+    actor = person(session, name)
+    if may(actor, action, obj):
+        return actor
+    if action is Action.RUN_OFFICE and session.exec(
+            select(Member.id).where(Member.office_staff == True)).first() is None:
+        return actor
+    raise NotAllowed(refusal(actor, action) + "; 请用 --by 写明有权办理的人员姓名或设置 ZWGK_ACTOR")
+
+
+def refusal(actor: Actor, action: Action) -> str:
+    """Why ``actor`` may not do ``action``, in the words every refusal uses."""
+    known = "" if actor.leading_group or actor.office or actor.assessor else "（不在人员名单中或没有相应角色）"
+    return f"“{actor.name}”{known}无权{ACTION_WORDS[action]} ({actor.name} may not do {action.value})"
 
 
 def may(actor: Actor, action: Action, obj: object = None) -> bool:
     """True when ``actor`` may do ``action`` (to ``obj``, for the actions that take one)."""
-    if action is Action.TAKE_PART_IN_GROUP:
+    if action in (Action.TAKE_PART_IN_GROUP, Action.SCORE):  # the group's own work, not the office's
         return actor.assessor
     if action is Action.DECIDE:
         if Gate(obj) is Gate.OFFICE_REVIEW:  # type: ignore[arg-type]
             return actor.office
-        return actor.leading_group
+        return actor.decides
+    if action is Action.GIVE_OPINION:
+        return actor.leading_group and Gate(obj) is not Gate.OFFICE_REVIEW  # type: ignore[arg-type]
     if actor.office:
         return True
     if action is Action.READ_DASHBOARD:
         return actor.leading_group
-    if action in (Action.SCORE, Action.READ_SELF_CHECKS):
+    if action is Action.READ_SELF_CHECKS:
         return actor.assessor
     if action is Action.READ_UNIT:
         return actor.assessor or (actor.unit_id is not None and actor.unit_id == obj)

@@ -6,7 +6,9 @@ from sqlalchemy import update
 from sqlmodel import Session, select
 
 from models.assessment import Assessment
-from models.cycle import Cycle, Gate, GateDecision, cycle_by_id, transition
+from models.audit import record
+from models.cycle import Cycle, Gate, GateDecision, GateOpinion, cycle_by_id, transition
+from models.district import district_profile
 from models.stages import Stage
 from zwgk.core.permissions import Action, may, person
 from zwgk.results.sealing import seal_results
@@ -75,10 +77,15 @@ def check_decision(session: Session, cycle: Cycle, decision: Decision) -> Stage:
             f"{cycle.year} 年度考核当前处于 {cycle.stage}，不在“{GATE_LABELS[gate]}”环节，"
             f"不能对该环节作出决定 (the cycle is not waiting at gate {gate.value})"
         )
-    if not may(person(session, decision.by), Action.DECIDE, gate):
+    actor = person(session, decision.by)
+    if not may(actor, Action.DECIDE, gate):
         if gate is Gate.OFFICE_REVIEW:
             raise GateRefused(f"{decision.by} 不是领导小组办公室工作人员，不能审核考核结果 "
                               f"({decision.by} is not office staff)")
+        if actor.leading_group:
+            deciders = "、".join(district_profile(session).deciders)
+            raise GateRefused(f"领导小组由{deciders}作出审定决定，{decision.by} 可提出意见（zwgk cycle opinion {cycle.year} "
+                              f"{gate.value} --comment …），供作出决定的人参阅 ({decision.by} may give an opinion, not decide)")
         raise GateRefused(f"{decision.by} 不在领导小组名单中，不能审定 "
                           f"({decision.by} is not on the leading-group roster)")
     if decision.decision == "approve":
@@ -140,3 +147,30 @@ def decision_ids(session: Session, *, cycle_id: int, gate: Gate) -> list[int]:
         select(GateDecision.id).where(GateDecision.cycle_id == cycle_id, GateDecision.gate == gate)
         .order_by(GateDecision.id)  # type: ignore[arg-type]
     ).all())
+
+
+def add_opinion(session: Session, *, cycle_id: int, gate: Gate, by: str, comment: str) -> GateOpinion:
+    """Record a leading-group member's opinion at ``gate`` while the cycle waits there, for whoever
+    decides to read before deciding (audited; commits). The same opinion again changes nothing."""
+    cycle = cycle_by_id(session, cycle_id)
+    if cycle.stage != GATE_STAGE[gate]:
+        raise GateRefused(f"{cycle.year} 年度考核当前不在“{GATE_LABELS[gate]}”环节，不能提出意见 "
+                          f"(the cycle is not waiting at gate {gate.value})")
+    if not may(person(session, by), Action.GIVE_OPINION, gate):
+        raise GateRefused(f"{by} 不是领导小组成员，不能对“{GATE_LABELS[gate]}”提出意见 "
+                          f"({by} is not on the leading group)")
+    text = comment.strip()
+    if not text:
+        raise GateRefused("意见不能为空 (the opinion is empty)")
+    round_ = len(decision_ids(session, cycle_id=cycle_id, gate=gate))
+    existing = session.exec(select(GateOpinion).where(
+        GateOpinion.cycle_id == cycle_id, GateOpinion.gate == gate, GateOpinion.round == round_,
+        GateOpinion.given_by == by, GateOpinion.comment == text)).first()
+    if existing is not None:
+        return existing
+    row = GateOpinion(cycle_id=cycle_id, gate=gate, round=round_, given_by=by, comment=text)
+    session.add(row)
+    record(session, actor=by, action="gate.opinion", cycle_id=cycle_id,
+           detail={"gate": gate.value, "round": round_, "comment": text})
+    session.commit()
+    return row

@@ -16,11 +16,53 @@ from models.assessment import (
     DailyRecord,
     SelfCheckStatus,
 )
-from models.cycle import Cycle, create_cycle, cycle_by_id
-from models.deadlines import self_check_due_on
+from models.cycle import Cycle, create_cycle, cycle_by_id, get_cycle, transition
+from models.deadlines import Deadline, DeadlineState, self_check_due_on
 from models.scheme import SchemeConfig
+from models.stages import STAGE_LABELS, Stage
 from models.units import Unit
 from zwgk.core.actors import OFFICE_ACTOR
+from zwgk.core.permissions import Action, require
+from zwgk.documents.register import withdraw_documents
+
+
+class CycleRefused(ValueError):
+    """A cycle that cannot be started or withdrawn now (the message says why, in Chinese)."""
+
+
+def check_startable(year: int, day: date) -> None:
+    """A new cycle is started only for an assessment that can be due on ``day``: last calendar
+    year's (carried out in the first half of this one) or this year's. Older years are catch-up
+    work, started with ``--today`` set to a day of that time; a typo (2099) is refused."""
+    if year not in (day.year - 1, day.year):
+        raise CycleRefused(
+            f"{year} 年度考核不能在 {day} 启动：只能启动上一年度（{day.year - 1}）或本年度（{day.year}）的考核；"
+            f"补办往年的考核须以当时的日期办理（命令行用 --today 写明） (only last year's or this year's cycle can be started)")
+
+
+def withdraw_cycle(session: Session, *, year: int, reason: str, by: str, on: date) -> Cycle:
+    """Take back a cycle started by mistake, before the leading group approved its scheme: its
+    deadlines are waived, any numbered document is marked withdrawn in the register (its number
+    is never used again), and the stage becomes withdrawn (audited with the reason; commits)."""
+    require(session, by, Action.RUN_OFFICE)
+    cycle = get_cycle(session, year)
+    if cycle.stage is Stage.WITHDRAWN:
+        return cycle
+    if cycle.stage is not Stage.DRAFT:
+        raise CycleRefused(f"{year} 年度实施方案已审定（当前阶段：{STAGE_LABELS[cycle.stage]}），不能再撤销 "
+                           f"(a cycle can be withdrawn only before its scheme is approved)")
+    why = reason.strip()
+    if not why:
+        raise CycleRefused("撤销年度考核须写明理由（--reason） (a reason is required)")
+    assert cycle.id is not None
+    session.execute(update(Deadline).where(
+        col(Deadline.cycle_id) == cycle.id, col(Deadline.state).in_([DeadlineState.OPEN, DeadlineState.OVERDUE]))
+        .values(state=DeadlineState.WAIVED))
+    withdraw_documents(session, cycle_id=cycle.id, on=on, reason=why)
+    cycle.waiting_for = ""
+    session.add(cycle)
+    session.flush()
+    return transition(session=session, cycle_id=cycle.id, to=Stage.WITHDRAWN, actor=by, comment=why)
 
 
 def start_cycle(
@@ -34,6 +76,9 @@ def start_cycle(
     """
     cycle = create_cycle(session=session, year=year, config=config or SchemeConfig(), actor=actor,
                          started_on=started_on)
+    if cycle.stage is Stage.WITHDRAWN:  # started again, by a deliberate start
+        cycle = transition(session=session, cycle_id=cycle.id, to=Stage.DRAFT, actor=actor,  # type: ignore[arg-type]
+                           comment="重新启动")
     have = session.exec(
         select(func.count()).select_from(Assessment).where(Assessment.cycle_id == cycle.id)
     ).one()

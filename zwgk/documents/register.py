@@ -112,6 +112,33 @@ def document_path(document: IssuedDocument, out_dir: Path | None = None) -> Path
     return (resolve_out_dir(out_dir) / document.path).resolve()
 
 
+WITHDRAWN_FOLDER = "已撤销"
+
+
+def withdraw_documents(session: Session, *, cycle_id: int, on: date, reason: str,
+                       out_dir: Path | None = None) -> list[IssuedDocument]:
+    """Mark every document of a withdrawn cycle withdrawn in the register (flushed, not
+    committed): its number stays taken, and its key and file move aside (into a 已撤销 folder
+    beside it), so that the cycle started again issues new documents under new numbers."""
+    root = resolve_out_dir(out_dir)
+    rows = list(session.exec(select(IssuedDocument).where(
+        IssuedDocument.cycle_id == cycle_id, col(IssuedDocument.withdrawn_on).is_(None))).all())
+    for row in rows:
+        old = Path(row.path)
+        row.path = (old.parent / WITHDRAWN_FOLDER / old.name).as_posix()
+        row.doc_key = f"withdrawn:{row.id}:{row.doc_key}"
+        row.withdrawn_on, row.withdrawn_reason = on, reason
+        session.add(row)
+        for suffix in (old.suffix, ".pdf"):
+            source = root / old.with_suffix(suffix)
+            if source.is_file():
+                target = root / Path(row.path).with_suffix(suffix)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                source.replace(target)
+    session.flush()
+    return rows
+
+
 @dataclass(frozen=True)
 class Issue:
     """Everything needed to register and render one document."""

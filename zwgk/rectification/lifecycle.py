@@ -28,7 +28,7 @@ from models.rectification import RectificationItem, RectificationState
 from models.units import Unit
 from zwgk.adapters.files import file_sha256, input_problem
 from zwgk.core.actors import OFFICE_ACTOR
-from zwgk.core.permissions import Action, may, person
+from zwgk.core.permissions import Action, require
 from zwgk.deadlines.rows import find_deadline, mark_met, open_deadlines
 
 STATE_LABELS: dict[RectificationState, str] = {
@@ -166,11 +166,8 @@ def verify(
     round with a new completion deadline (``periods.rectification_done_days`` working days
     after ``on``). Repeating the same decision changes nothing.
     """
+    require(session, by, Action.RUN_OFFICE)
     cycle, unit, item = _item(session, year, unit_name)
-    if not may(person(session, by), Action.RUN_OFFICE):
-        raise RectificationRefused(
-            f"“{by}”不是领导小组办公室工作人员，无权核验整改 "
-            f"(only office staff may verify a rectification)")
     # The same decision repeated (a retried command) changes nothing.
     if (item.state == RectificationState.VERIFIED and not reject) or (
         item.state == RectificationState.REOPENED and reject

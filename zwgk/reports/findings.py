@@ -30,7 +30,7 @@ from models.reports import (
 from models.types import utcnow
 from models.units import Unit, category_labels
 from zwgk.adapters.db import add_unique_rows
-from zwgk.core.clock import OFFICE_TZ
+from zwgk.core.clock import office_time
 from zwgk.core.settings import get_settings
 from zwgk.reports import similarity
 from zwgk.reports.checks import (
@@ -240,11 +240,6 @@ class UnitLine:
     confirmed: int
 
 
-def beijing_time(moment: datetime) -> str:
-    """A stored (UTC) time as people read it: Beijing time, to the minute."""
-    return moment.astimezone(OFFICE_TZ).strftime("%Y-%m-%d %H:%M")
-
-
 def district_table(session: Session, *, year: int, today: date) -> list[UnitLine]:
     """Every unit that must hand in a report on ``year`` (and any other that did): versions, when,
     on time or not, and its current findings counted."""
@@ -266,7 +261,7 @@ def district_table(session: Session, *, year: int, today: date) -> list[UnitLine
         lines.append(UnitLine(
             unit=unit, category=labels.get(unit.category, unit.category), expected=unit_id in expected,
             versions=counts.get(unit_id, 0), first_on=first,
-            latest_at=beijing_time(latest[unit_id].uploaded_at) if unit_id in latest else "", due_on=due,
+            latest_at=office_time(latest[unit_id].uploaded_at) if unit_id in latest else "", due_on=due,
             status=status, errors=sum(1 for x in mine if x.level is FindingLevel.ERROR),
             warnings=sum(1 for x in mine if x.level is FindingLevel.WARNING),
             confirmed=sum(1 for x in mine if x.daily_record_id is not None)))

@@ -17,7 +17,7 @@ from models.cycle import cycle_by_id, returns_to_group
 from models.deadlines import Deadline, DeadlineKind, DeadlineState
 from models.units import category_labels
 from zwgk.core.errors import IntakeError
-from zwgk.core.permissions import Action, may, person
+from zwgk.core.permissions import Action, require
 from zwgk.deadlines.rows import mark_met
 from zwgk.results.ranking import computed_results
 
@@ -96,17 +96,16 @@ def _flags(score: Decimal | None, self_score: Decimal | None, deducted: bool) ->
 def confirm_scores(session: Session, *, cycle_id: int, by: str, on: date,
                    digest: str | None = None) -> ScoreConfirmation:
     """Record an assessor's confirmation of the figures as they stand (audited; commits) and mark
-    the group's scoring deadline met. Refused (IntakeError) unless ``by`` is an assessor, every
-    unit is scored, and, with ``digest``, the figures are still those the assessor saw."""
-    if not may(person(session, by), Action.SCORE):
-        raise IntakeError(f"“{by}”不是考核组成员，不能确认考核评分 (only an assessor confirms the scores)")
+    the group's scoring deadline met. Refused unless ``by`` is an assessor (NotAllowed), every
+    unit is scored (IntakeError), and, with ``digest``, the figures are still those the assessor saw."""
+    require(session, by, Action.SCORE)
     preview = score_preview(session, cycle_id=cycle_id)
     if preview.unscored:
         raise IntakeError(f"还有 {len(preview.unscored)} 个单位尚未评分（评分表未选“评分结论”）："
                           f"{'、'.join(preview.unscored)}；全部评分后才能确认 (units still unscored)")
     if digest is not None and digest != preview.digest:
         raise IntakeError("评分在您查看之后又有变动，请重新查看预览后再确认 (the scores changed since the preview)")
-    existing = _confirmation(session, cycle_id, preview)
+    existing = confirmation_of(session, cycle_id, preview)
     if existing is not None:
         return existing
     row = ScoreConfirmation(cycle_id=cycle_id, revision=preview.revision, digest=preview.digest,
@@ -123,7 +122,8 @@ def confirm_scores(session: Session, *, cycle_id: int, by: str, on: date,
     return row
 
 
-def _confirmation(session: Session, cycle_id: int, preview: Preview) -> ScoreConfirmation | None:
+def confirmation_of(session: Session, cycle_id: int, preview: Preview) -> ScoreConfirmation | None:
+    """The group's confirmation of exactly the figures of ``preview``, if it was given."""
     return session.exec(select(ScoreConfirmation).where(
         ScoreConfirmation.cycle_id == cycle_id, ScoreConfirmation.revision == preview.revision,
         ScoreConfirmation.digest == preview.digest)).first()
@@ -135,4 +135,4 @@ def scores_ready(session: Session, *, cycle_id: int) -> bool:
         Assessment.cycle_id == cycle_id, col(Assessment.scored).is_(False))).one()
     if unscored:
         return False
-    return _confirmation(session, cycle_id, score_preview(session, cycle_id=cycle_id)) is not None
+    return confirmation_of(session, cycle_id, score_preview(session, cycle_id=cycle_id)) is not None

@@ -20,6 +20,7 @@ from models.audit import AuditEntry, cut_anchor, record, verify_chain
 from models.cycle import Cycle
 from models.types import to_points
 from models.units import Unit
+from zwgk.core.clock import office_time
 from zwgk.results.ranking import computed_results
 
 SEAL = "results.seal"
@@ -85,11 +86,11 @@ def verify_trail(session: Session) -> str | None:
     """The first problem of the audit trail as one line, or None when it is whole."""
     broken = verify_chain(session)
     if broken is not None:
-        return (f"审计日志第 {broken.id} 条（{broken.at:%Y-%m-%d %H:%M:%S} {broken.actor} {broken.action}）"
+        return (f"审计日志第 {broken.id} 条（{office_time(broken.at)} {broken.actor} {broken.action}）"
                 f"校验失败：记录被改动或其前一条被删除 (audit row {broken.id} is broken)")
     cut = cut_anchor(session)
     if cut is not None:
-        return (f"审计日志被截断或改写：{cut.at:%Y-%m-%d %H:%M:%S} {cut.source} 记录的链头是第 {cut.audit_id} 条，"
+        return (f"审计日志被截断或改写：{office_time(cut.at)} {cut.source} 记录的链头是第 {cut.audit_id} 条，"
                 f"该条已不存在或已改变 (audit log tail cut after row {cut.audit_id})")
     for cycle in session.exec(select(Cycle).order_by(Cycle.year)):
         assert cycle.id is not None

@@ -80,3 +80,15 @@ def resume_run(flow_run_id: str, run_input: dict[str, str] | None) -> None:
     if result.get("status") != "ACCEPT":
         reason = (result.get("details") or {}).get("reason", "")
         raise RuntimeError(f"Prefect 服务器未能恢复运行 {flow_run_id}：{reason} (resume refused)")
+
+
+def cancel_run(flow_run_id: str) -> None:
+    """Cancel a run (a withdrawn cycle's run suspended at its first gate); RuntimeError if the
+    server refuses it. A run already finished is left as it is."""
+    kind, _name = run_state(flow_run_id)
+    if kind in ("COMPLETED", "CANCELLED", "FAILED", "CRASHED"):
+        return
+    result = call("POST", f"flow_runs/{flow_run_id}/set_state",
+                  {"state": {"type": "CANCELLED", "name": "Cancelled", "message": "年度考核已撤销"}, "force": True})
+    if result.get("status") not in ("ACCEPT", None):
+        raise RuntimeError(f"Prefect 服务器未能取消运行 {flow_run_id} (cancel refused)")

@@ -9,13 +9,14 @@ deployed run is resumed through the server's REST API (zwgk.runner.prefect_api),
 from dataclasses import dataclass
 from datetime import date
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
-from models.cycle import get_cycle
+from models.cycle import Cycle, get_cycle
+from models.stages import Stage
 from zwgk.adapters.db import session_scope
 from zwgk.core.actors import OFFICE_ACTOR
 from zwgk.core.clock import office_today
-from zwgk.cycle import gates
+from zwgk.cycle import gates, steps
 from zwgk.runner import prefect_api
 from zwgk.runner.local_server import ensure_server
 from zwgk.setup.readiness import require_ready
@@ -64,9 +65,25 @@ def start(year: int, *, today: date | None = None, started_by: str = OFFICE_ACTO
 
 
 def ensure_ready(year: int, *, today: date | None = None) -> None:
-    """Raise NotReady (listing what is missing) unless the district can start ``year``'s cycle."""
+    """Raise NotReady (listing what is missing) unless the district can start ``year``'s cycle,
+    and CycleRefused unless ``year`` can be started on that day (a new or withdrawn cycle:
+    last year's or this year's)."""
+    day = today or office_today()
     with session_scope() as session:
-        require_ready(session, year=year, today=today or office_today())
+        existing = session.exec(select(Cycle).where(Cycle.year == year)).first()
+        if existing is None or existing.stage is Stage.WITHDRAWN:
+            steps.check_startable(year, day)
+        require_ready(session, year=year, today=day)
+
+
+def withdraw(session: Session, year: int, *, reason: str, by: str, on: date) -> RunInfo:
+    """Withdraw the cycle of ``year`` (zwgk.cycle.steps.withdraw_cycle) and cancel its deployed run
+    waiting at the scheme gate, if there is one (an embedded run is not waiting anywhere)."""
+    cycle = steps.withdraw_cycle(session, year=year, reason=reason, by=by, on=on)
+    if server_configured() and cycle.flow_run_id:
+        prefect_api.cancel_run(cycle.flow_run_id)
+        return RunInfo(cycle.flow_run_id, run_link(cycle.flow_run_id), "cancelled")
+    return RunInfo(cycle.flow_run_id, None, "withdrawn")
 
 
 def resume(session: Session, year: int, *, today: date | None = None,

@@ -22,6 +22,7 @@ from models.accounts import (
     LoginAttempt,
 )
 from models.audit import record
+from models.district import district_profile
 from models.text import TextRefused, clean_text
 from models.types import utcnow
 from models.units import Member, Unit
@@ -233,7 +234,7 @@ def actor_of(session: Session, account: Account) -> Actor | None:
     if account.unit_id is not None:
         return Actor(name=account.login, unit_id=account.unit_id)
     member = session.exec(select(Member).where(Member.name == account.person)).first()
-    return Actor.of_member(member) if member else None
+    return Actor.of_member(member, district_profile(session).deciders) if member else None
 
 
 def secret_key(session: Session) -> str:

@@ -6,7 +6,15 @@ import yaml
 from sqlmodel import Session
 
 from models.audit import record
-from models.district import DistrictProfile, Organ, OrganKey, Profile, district_profile
+from models.district import (
+    DEFAULT_DECIDERS,
+    LEADING_GROUP_POSITIONS,
+    DistrictProfile,
+    Organ,
+    OrganKey,
+    Profile,
+    district_profile,
+)
 from models.text import TextRefused, clean_text
 from zwgk.adapters.files import checked_input
 from zwgk.core.errors import ImportRejected
@@ -17,12 +25,14 @@ FIELD_LABELS = {"name": "机关全称", "mark": "发文机关标志", "prefix": 
 # Columns of the stored profile as the user reads them.
 PROFILE_LABELS = {"district": "区县名称", "measures": "考核办法",
                   **{f"{key}_{f}": f"{ORGAN_LABELS[key]}{FIELD_LABELS[f]}"
-                     for key in OrganKey for f in ORGAN_FIELDS}}
+                     for key in OrganKey for f in ORGAN_FIELDS},
+                  "deciders": "领导小组中作出审定决定的职务"}
 
 
 def parse_profile(path: Path) -> Profile:
     """Read a district YAML file with exactly the keys ``district``, ``measures`` and
-    ``organs.{leading_group,office}.{name,mark,prefix}``; raise ImportRejected listing
+    ``organs.{leading_group,office}.{name,mark,prefix}``, and optionally ``deciders`` (the
+    leading-group roles that decide at its gates); raise ImportRejected listing
     every missing, unknown or empty key. Every value is normalised like any text handed in
     (models.text.clean_text): one with a control or direction character is refused, naming its key."""
     try:
@@ -53,6 +63,7 @@ def parse_profile(path: Path) -> Profile:
             problems.append(str(exc))
             return ""
 
+    deciders = _deciders(data.pop("deciders", None) if isinstance(data, dict) else None, path.name, problems)
     top = take(data, ("district", "measures", "organs"), "")
     for key in ("district", "measures"):
         if key in top:
@@ -70,7 +81,20 @@ def parse_profile(path: Path) -> Profile:
     measures = texts.get("measures", "").strip("《》")
     if problems:
         raise ImportRejected(problems)
-    return Profile(district=texts["district"], measures=measures, organs=organs)
+    return Profile(district=texts["district"], measures=measures, organs=organs, deciders=deciders)
+
+
+def _deciders(value: object, file: str, problems: list[str]) -> tuple[str, ...]:
+    """The optional ``deciders`` key: which leading-group roles decide at its gates (a list of
+    组长, 副组长, 成员; by default 组长 and 副组长)."""
+    if value is None:
+        return DEFAULT_DECIDERS
+    roles = [value] if isinstance(value, str) else value
+    if not isinstance(roles, list) or not roles or any(r not in LEADING_GROUP_POSITIONS for r in roles):
+        problems.append(f"{file} deciders：应为 {'、'.join(LEADING_GROUP_POSITIONS)} 中的一个或几个，"
+                        f"收到 {value!r} (deciders must name leading-group roles)")
+        return DEFAULT_DECIDERS
+    return tuple(r for r in LEADING_GROUP_POSITIONS if r in roles)
 
 
 def save_profile(session: Session, profile: Profile, *, actor: str) -> list[str]:

@@ -21,7 +21,7 @@ from zwgk.core.errors import IntakeError
 from zwgk.core.permissions import Actor
 from zwgk.setup.units import AssessedUnit, assessed_unit
 from zwgk.sites.findings import FindingView, list_findings
-from zwgk.sites.staff import require
+from zwgk.sites.staff import require_monitor
 
 _CONTENT = ("网站内容保障", "门户网站建设及内容保障", "内容保障")
 # Words of the criterion a rule concerns, most specific first (annex 1: T045, T068, T085;
@@ -71,7 +71,7 @@ def confirm_findings(session: Session, *, ids: list[int], points: Decimal, actor
     Every finding is looked at first — it exists, is not confirmed yet, its unit is assessed in
     the year it was first seen, a criterion applies — and nothing is recorded unless all pass.
     """
-    require(actor)
+    require_monitor(actor)
     views = list_findings(session, ids=ids)
     missing = sorted(set(ids) - {v.id for v in views})
     if missing:

@@ -23,7 +23,7 @@ from zwgk.adapters.spreadsheets.tables import read_rows
 from zwgk.core.errors import ImportRejected
 from zwgk.core.permissions import Actor
 from zwgk.sites.findings import close_findings_of_page
-from zwgk.sites.staff import require
+from zwgk.sites.staff import require_monitor
 
 HEADERS = {"单位名称": "unit", "单位": "unit", "栏目名称": "column", "栏目": "column", "栏目类型": "kind",
            "类型": "kind", "地址": "url", "网址": "url", "URL": "url", "url": "url"}
@@ -138,7 +138,7 @@ def _repeats(cells: dict[str, str], number: int, seen: dict[tuple[str, str, str]
 def import_pages(session: Session, path: Path, *, actor: Actor, day: date) -> PagesImported:
     """Import a pages file (all or nothing; audited with the file's SHA-256; commits). Pages
     no longer listed for a unit in the file stop being monitored and their findings close."""
-    require(actor)
+    require_monitor(actor)
     rows, encoding = parse_pages(session, path)
     unit_ids = {r.unit_id for r in rows}
     existing = {(p.unit_id, p.column): p for p in session.exec(

@@ -21,7 +21,7 @@ from zwgk.documents.contexts import Template, cn_date
 from zwgk.documents.issue.common import doc_path, names_of, official
 from zwgk.documents.register import DocKey, Issue, issue
 from zwgk.sites.findings import FindingView, counts_by_severity, list_findings
-from zwgk.sites.staff import require
+from zwgk.sites.staff import require_monitor
 
 OTHER_RULES = (FindingRule.INTERPRETATION_UNLINKED, FindingRule.MESSAGE_UNANSWERED)
 DOC_TYPE = "site_report"  # the register's document type of the circular
@@ -106,7 +106,7 @@ def _summary(units: int, pages: int, probes: dict[int, tuple[int, int]], open_no
 def issue_site_report(session: Session, *, month: date, on: date, actor: Actor,
                       out_dir: Path | None = None) -> IssuedDocument:
     """The circular of ``month`` (its first day), dated ``on``; issuing again returns it."""
-    require(actor)
+    require_monitor(actor)
     first, last = month, date(month.year, month.month, monthrange(month.year, month.month)[1])
     if on < first:
         raise ValueError(f"{cn_date(on)} 早于 {month.year}年{month.month}月，不能通报该月的监测情况 "

@@ -28,7 +28,7 @@ from models.deadlines import (
     ReminderStatus,
 )
 from models.documents import IssuedDocument
-from models.rectification import RectificationItem
+from models.rectification import RectificationItem, RectificationState
 from models.reminders import ESCALATION
 from models.stages import STAGE_LABELS, Stage
 from models.units import Unit
@@ -44,6 +44,7 @@ from zwgk.intake.forms import CriterionLine, regular_criteria
 from zwgk.intake.self_check import FIRST_ROW
 from zwgk.intake.uploads import uploads_of
 from zwgk.rectification.lifecycle import STATE_LABELS
+from zwgk.results.confirmation import confirmation_of, score_preview
 
 # The articles of the measures behind each stage, for the timeline.
 STAGE_ARTICLES: dict[Stage, str] = {
@@ -81,6 +82,7 @@ class DocumentLine:
     doc_type: str
     unit_id: int | None
     has_pdf: bool
+    withdrawn_on: date | None = None
 
 
 @dataclass
@@ -95,7 +97,12 @@ class CriterionView:
 
 
 def _timeline(stage: Stage) -> list[dict[str, Any]]:
-    order = list(Stage)
+    """The statutory stages in order, each done, current or to do; a withdrawn cycle shows its
+    one step (拟定实施方案) and then 已撤销."""
+    order = [s for s in Stage if s is not Stage.WITHDRAWN]
+    if stage is Stage.WITHDRAWN:
+        return [{"stage": s.value, "label": STAGE_LABELS[s], "article": STAGE_ARTICLES.get(s, ""),
+                 "state": "done" if s is Stage.DRAFT else "current"} for s in (Stage.DRAFT, Stage.WITHDRAWN)]
     return [{"stage": s.value, "label": STAGE_LABELS[s], "article": STAGE_ARTICLES[s],
              "state": "done" if order.index(s) < order.index(stage) else
              "current" if s is stage else "todo"} for s in order]
@@ -126,7 +133,8 @@ def document_lines(session: Session, *, cycle_id: int) -> list[DocumentLine]:
                         .order_by(col(IssuedDocument.id))).all()
     return [DocumentLine(id=d.id, number=d.number, title=d.title, issued_on=d.issued_on,  # type: ignore[arg-type]
                          doc_type=d.doc_type, unit_id=d.unit_id,
-                         has_pdf=document_path(d).with_suffix(".pdf").is_file()) for d in docs]
+                         has_pdf=document_path(d).with_suffix(".pdf").is_file(),
+                         withdrawn_on=d.withdrawn_on) for d in docs]
 
 
 def public_page(year: int) -> Path:
@@ -144,7 +152,7 @@ def cycle_overview(session: Session, year: int) -> dict[str, Any]:
     rectifying = session.exec(
         select(Unit.name).join(Assessment, col(Assessment.unit_id) == Unit.id)
         .join(RectificationItem, col(RectificationItem.assessment_id) == Assessment.id)
-        .where(Assessment.cycle_id == cycle.id, RectificationItem.state != "verified")).all() \
+        .where(Assessment.cycle_id == cycle.id, RectificationItem.state != RectificationState.VERIFIED)).all() \
         if cycle.stage is Stage.RECTIFICATION else []
     missing_names |= set(rectifying)
     missing = session.exec(select(Unit).where(col(Unit.name).in_(missing_names)).order_by(col(Unit.id))).all()
@@ -171,9 +179,36 @@ def gate_material(session: Session, *, cycle_id: int, gate: Gate, today: date) -
 
 
 def latest_cycle_of_unit(session: Session, unit_id: int) -> Cycle | None:
-    """The most recent cycle that assesses the unit."""
+    """The most recent cycle that assesses the unit (a withdrawn one does not count)."""
     return session.exec(select(Cycle).join(Assessment, col(Assessment.cycle_id) == Cycle.id)
-                        .where(Assessment.unit_id == unit_id).order_by(col(Cycle.year).desc())).first()
+                        .where(Assessment.unit_id == unit_id, Cycle.stage != Stage.WITHDRAWN)
+                        .order_by(col(Cycle.year).desc())).first()
+
+
+def cycles_asking_unit(session: Session, unit_id: int) -> list[Cycle]:
+    """Every cycle that still asks something of the unit, newest first: an open or overdue
+    deadline, a self-check not yet sent while self-checks are open, a rectification not yet
+    verified; and the latest cycle whose scheme was issued, to show where it stands. A cycle
+    whose scheme is still a draft is not shown to units: they have not been told of it."""
+    assessed = session.exec(select(Cycle, Assessment).join(Assessment, col(Assessment.cycle_id) == Cycle.id)
+                            .where(Assessment.unit_id == unit_id, Cycle.stage != Stage.WITHDRAWN)
+                            .order_by(col(Cycle.year).desc())).all()
+    waiting = set(session.exec(select(Deadline.cycle_id).where(
+        Deadline.unit_id == unit_id, col(Deadline.state).in_([DeadlineState.OPEN, DeadlineState.OVERDUE]))).all())
+    rectifying = set(session.exec(select(Assessment.cycle_id).join(
+        RectificationItem, col(RectificationItem.assessment_id) == Assessment.id).where(
+        Assessment.unit_id == unit_id, RectificationItem.state != RectificationState.VERIFIED)).all())
+    latest = next((cycle.id for cycle, _ in assessed if cycle.stage is not Stage.DRAFT), None)
+    return [cycle for cycle, assessment in assessed
+            if cycle.id in (waiting | rectifying | {latest})
+            or (cycle.stage is Stage.SELF_CHECK and assessment.self_check_status is SelfCheckStatus.PENDING)]
+
+
+def unit_cycle(session: Session, unit_id: int, year: int) -> Cycle | None:
+    """The cycle of ``year`` if it assesses the unit and is not withdrawn."""
+    return session.exec(select(Cycle).join(Assessment, col(Assessment.cycle_id) == Cycle.id)
+                        .where(Assessment.unit_id == unit_id, Cycle.year == year,
+                               Cycle.stage != Stage.WITHDRAWN)).first()
 
 
 def criteria_views(session: Session, *, cycle_id: int, unit: Unit, assessment_id: int) -> list[CriterionView]:
@@ -215,7 +250,8 @@ def unit_overview(session: Session, *, cycle: Cycle, unit: Unit) -> dict[str, An
 
 
 def group_overview(session: Session, year: int) -> dict[str, Any]:
-    """The assessment group's page: every unit's self-check status, self-score and evidence count."""
+    """The assessment group's page: every unit's self-check status, self-score and evidence count;
+    while the group scores, the preview of its figures and whether it confirmed them."""
     cycle = get_cycle(session, year)
     evidence = dict(session.exec(
         select(Upload.unit_id, func.count()).where(Upload.cycle_id == cycle.id, Upload.kind == UploadKind.EVIDENCE)
@@ -224,8 +260,11 @@ def group_overview(session: Session, year: int) -> dict[str, Any]:
     units = [{"unit": u, "status": SELF_CHECK_LABELS[a.self_check_status], "self_score": a.self_score,
               "scored": a.scored, "evidence": evidence.get(u.id, 0),
               "sent": a.self_check_status in (SelfCheckStatus.RECEIVED, SelfCheckStatus.LATE)} for a, u in rows]
+    scoring_open = cycle.stage is Stage.GROUP_ASSESSMENT
+    preview = score_preview(session, cycle_id=cycle.id) if scoring_open else None  # type: ignore[arg-type]
     return {"cycle": cycle, "stage_label": STAGE_LABELS[cycle.stage], "units": units,
-            "scoring_open": cycle.stage is Stage.GROUP_ASSESSMENT}
+            "scoring_open": scoring_open, "preview": preview,
+            "confirmed": confirmation_of(session, cycle.id, preview) if preview else None}  # type: ignore[arg-type]
 
 
 def cycles_newest_first(session: Session) -> list[Cycle]:

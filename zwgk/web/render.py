@@ -9,13 +9,14 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from models.cycle import Gate
-from zwgk.core.clock import office_today
+from zwgk.core.clock import office_time, office_today
 from zwgk.core.permissions import Action, may
 from zwgk.cycle.gates import GATE_LABELS
 from zwgk.intake.uploads import TYPE_LABELS
 from zwgk.web.auth import Caller, csrf_token
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+templates.env.filters["office_time"] = office_time
 templates.env.globals.update(Action=Action, Gate=Gate, GATE_LABELS=GATE_LABELS, TYPE_LABELS=TYPE_LABELS)
 
 

@@ -88,9 +88,12 @@ def home(request: Request, caller: Caller = Depends(page_caller), session: Sessi
     cycles = read_models.cycles_newest_first(session)
     tasks = []
     for cycle in cycles:
-        gate = next((g for g, s in GATE_STAGE.items() if s is cycle.stage), None)
+        # Only a run that waits at the gate waits for its deciders (not one still being prepared).
+        gate = next((g for g in GATE_STAGE if cycle.waiting_for == f"gate:{g.value}"), None)
         if gate is not None and may(actor, Action.DECIDE, gate):
             tasks.append((f"/cycles/{cycle.year}/gates/{gate.value}", f"{cycle.year} 年度：待您决定"))
+        elif gate is not None and may(actor, Action.GIVE_OPINION, gate):
+            tasks.append((f"/cycles/{cycle.year}/gates/{gate.value}", f"{cycle.year} 年度：待审定，可提出意见"))
         if may(actor, Action.SCORE) and cycle.waiting_for == "units:scores":
             tasks.append((f"/cycles/{cycle.year}/group", f"{cycle.year} 年度：考核组评分"))
     return page(request, "home.html", caller, cycles=cycles, tasks=tasks)

@@ -1,18 +1,21 @@
-"""The assessment group's page: the units' self-check material and the score workbook."""
+"""The assessment group's page: the units' self-check material, the score workbook, and the
+group's confirmation of its scores on a preview."""
 
 import tempfile
 from pathlib import Path
 
-from fastapi import APIRouter, Depends, File, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from sqlmodel import Session
 from starlette.background import BackgroundTask
 
 from models.cycle import CycleNotFound, get_cycle
+from zwgk.core.errors import IntakeError
 from zwgk.core.permissions import Action, may
 from zwgk.intake import submissions
 from zwgk.intake.score_workbook import write_score_workbook
 from zwgk.intake.uploads import MEDIA_TYPES, UploadRefused
+from zwgk.results.confirmation import confirm_scores
 from zwgk.web import read_models
 from zwgk.web.auth import Caller, Refused, db_session, ensure, form_caller, page_caller
 from zwgk.web.background import runner
@@ -63,3 +66,19 @@ def score_workbook_upload(request: Request, year: int, file: UploadFile = File(.
                            error=f"考核评分工作簿未导入：发现 {len(report.problems)} 处问题，请改正后重新上传")
     runner(request).carry_on_ready(session, day=today(request))
     return RedirectResponse(f"/cycles/{year}/group?done=scores", status_code=303)
+
+
+@router.post("/cycles/{year}/group/confirm")
+def scores_confirm(request: Request, year: int, digest: str = Form(""), caller: Caller = Depends(form_caller),
+                   session: Session = Depends(db_session)) -> Response:
+    """An assessor confirms the figures of the preview they read (``digest``), as `zwgk scores
+    confirm` does; figures changed since then are refused, to be read again."""
+    ensure(caller, Action.SCORE)
+    try:
+        cycle = get_cycle(session, year)
+        confirm_scores(session, cycle_id=cycle.id, by=caller.actor.name, on=today(request),  # type: ignore[arg-type]
+                       digest=digest)
+    except (IntakeError, CycleNotFound) as exc:
+        return _group_page(request, caller, session, year, status=422, error=str(exc))
+    runner(request).carry_on_ready(session, day=today(request))
+    return RedirectResponse(f"/cycles/{year}/group?done=confirmed", status_code=303)

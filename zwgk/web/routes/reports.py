@@ -14,6 +14,7 @@ from sqlmodel import Session
 from models.cycle import CycleNotFound
 from models.reports import RULE_LABELS, ReportVersion
 from models.units import Unit
+from zwgk.core.clock import office_time
 from zwgk.core.errors import IntakeError
 from zwgk.core.permissions import Action
 from zwgk.intake.uploads import UploadRefused
@@ -21,7 +22,6 @@ from zwgk.reports.circular import issue_report_circular, issued_circular
 from zwgk.reports.confirm import confirm_findings
 from zwgk.reports.due import due_dates, open_report_deadlines, report_due_on
 from zwgk.reports.findings import (
-    beijing_time,
     district_table,
     findings_as_of,
     refresh_findings,
@@ -53,7 +53,7 @@ def _unit_page(request: Request, caller: Caller, session: Session, unit: Unit, y
     findings = [f for f, _unit in findings_as_of(session, year=year, today=today(request), unit_id=unit.id)]
     due = due_dates(session, year).get(unit.id, report_due_on(year))  # type: ignore[arg-type]
     return page(request, "reports_unit.html", caller, status=status, unit=unit, year=year, due=due,
-                versions=[(v, beijing_time(v.uploaded_at)) for v in versions], findings=findings,
+                versions=[(v, office_time(v.uploaded_at)) for v in versions], findings=findings,
                 RULE_LABELS=RULE_LABELS, **extra)
 
 
