@@ -117,10 +117,10 @@ def served_approvals(env: dict[str, str], db: Path, cycles: int) -> list[float]:
         times = []
         for year in range(FIRST_YEAR, FIRST_YEAR + cycles):
             started = time.monotonic()
-            while zwgk(served_env, "cycle", "start", str(year), "--today", f"{year + 1}-01-05",
-                       "--by", OFFICE).returncode:
+            while (done := zwgk(served_env, "cycle", "start", str(year), "--today", f"{year + 1}-01-05",
+                                "--by", OFFICE)).returncode:
                 if time.monotonic() - started > 180:
-                    raise TimeoutError("deployment never registered")
+                    raise TimeoutError(f"deployment never registered: {done.stderr}")
                 time.sleep(2)
             wait(lambda: waiting_for(db, year) == "gate:scheme", 180, "run waiting at the scheme gate")
             time.sleep(3)  # let the run reach its suspension

@@ -7,15 +7,16 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlmodel import Session
+from sqlmodel import Session, select
 from typer.testing import CliRunner
 
 from models.cycle import Cycle, transition
 from models.stages import Stage
 from zwgk.cli.app import app
-from zwgk.cycle.steps import set_waiting
+from zwgk.cycle.steps import attach_run, set_waiting
 from zwgk.deadlines.rows import open_self_check_deadlines
 from zwgk.runner import runs
+from zwgk.runner.wake import wake_ready_runs
 
 NOTICE_ON = date(2026, 1, 7)  # the self-check is due in January 2026: long past by the real day
 READ_ONLY = [
@@ -84,4 +85,18 @@ def test_a_changing_command_wakes_runs_as_of_its_own_date(overdue_wait: str, tmp
     assert woken == []
     # Without a date the command acts as of today, when the due date has long passed.
     assert CliRunner().invoke(app, on_time).exit_code == 0
+    assert woken == [(2025, None)]
+
+
+def test_a_deployed_run_is_woken_without_another_command_s_date(overdue_wait: str, session: Session,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """A deployed run keeps the date it was started with: a command dated for another year's
+    catch-up work (its --today) wakes it without that date instead of being refused."""
+    cycle = session.exec(select(Cycle)).one()
+    attach_run(session=session, cycle_id=cycle.id, flow_run_id="run-of-2025", run_day=None)  # type: ignore[arg-type]
+    woken: list[tuple[int, date | None]] = []
+    monkeypatch.setattr(runs, "server_configured", lambda: True)
+    monkeypatch.setattr(runs, "resume", lambda _s, year, today=None, **_k:
+                        woken.append((year, today)) or runs.RunInfo("run-of-2025", None, "resumed"))
+    wake_ready_runs(session, today=date(2026, 3, 2))
     assert woken == [(2025, None)]

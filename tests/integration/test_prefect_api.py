@@ -4,12 +4,16 @@ import base64
 import json
 import threading
 from collections.abc import Iterator
+from datetime import date
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
 
 import pytest
+from sqlmodel import Session
 
-from zwgk.runner import prefect_api
+from models.cycle import Cycle
+from zwgk.cycle.steps import attach_run
+from zwgk.runner import prefect_api, runs
 
 RUN = "0b5e3c1e-0000-4000-8000-000000000001"
 
@@ -31,6 +35,11 @@ class StandIn(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's name)
         self.seen.append(("GET", self.path, self.headers.get("Authorization", ""), None))
+        if RUN not in self.path:  # a run this server never saw
+            self.send_response(404)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         self._answer({"id": RUN, "state": {"type": "PAUSED", "name": "Suspended"}})
 
     def do_POST(self) -> None:  # noqa: N802
@@ -81,3 +90,18 @@ def test_a_refused_resume_and_an_unreachable_server_are_clear_errors(
     monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:9/api")
     with pytest.raises(RuntimeError, match="无法连接 Prefect 服务器"):
         prefect_api.run_state(RUN)
+
+
+def test_a_run_the_server_never_saw_is_carried_on_by_a_new_run_of_the_deployment(
+        server: type[StandIn], session: Session, demo_cycle: Cycle, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cycle started in embedded mode (its run on this machine's local server) and carried on
+    after the office set up a Prefect server: the new server does not know the run."""
+    stranger = "0b5e3c1e-0000-4000-8000-00000000dead"
+    assert prefect_api.run_state(stranger) == (prefect_api.UNKNOWN_RUN, "")
+    attach_run(session=session, cycle_id=demo_cycle.id, flow_run_id=stranger, run_day=date(2026, 1, 5))  # type: ignore[arg-type]
+    started: list[tuple[int, date | None]] = []
+    monkeypatch.setattr(runs, "_start_deployment", lambda year, today, _by:
+                        started.append((year, today)) or runs.RunInfo("new", None, "started"))
+    assert runs.resume(session, 2025).outcome == "started"
+    assert started == [(2025, date(2026, 1, 5))]  # with the date the old run kept
+    prefect_api.cancel_run(stranger)  # nothing to cancel: no error

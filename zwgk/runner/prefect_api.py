@@ -40,6 +40,14 @@ def ui_url() -> str | None:
     return setting("PREFECT_UI_URL") or (api.removesuffix("/").removesuffix("/api") if api else None)
 
 
+class NotOnServer(RuntimeError):
+    """The server does not know the object (a run started in embedded mode or on another server)."""
+
+
+#: The state type of a run the configured server does not know.
+UNKNOWN_RUN = "UNKNOWN"
+
+
 def call(method: str, path: str, body: dict[str, Any] | None = None) -> Any:
     """One JSON call to the configured API; its decoded answer. RuntimeError (a clear message)
     when the server cannot be reached or refuses the call."""
@@ -62,6 +70,8 @@ def call(method: str, path: str, body: dict[str, Any] | None = None) -> Any:
             time.sleep(float(answer.retry_after or 2 ** attempt))
             attempt += 1
             continue
+        if answer.status == 404:
+            raise NotOnServer(f"Prefect 服务器 {api} 上没有 /{path} (not found on the server)")
         if answer.status >= 400:
             raise RuntimeError(f"Prefect 服务器 {api} 拒绝了请求 {method} /{path}：{answer.status} "
                                f"{answer.text[:300]} (request refused)")
@@ -69,8 +79,12 @@ def call(method: str, path: str, body: dict[str, Any] | None = None) -> Any:
 
 
 def run_state(flow_run_id: str) -> tuple[str, str]:
-    """The run's state type (``PAUSED``, ``RUNNING``…) and name."""
-    state = call("GET", f"flow_runs/{flow_run_id}").get("state") or {}
+    """The run's state type (``PAUSED``, ``RUNNING``…) and name; UNKNOWN_RUN for a run the
+    configured server does not know."""
+    try:
+        state = call("GET", f"flow_runs/{flow_run_id}").get("state") or {}
+    except NotOnServer:
+        return UNKNOWN_RUN, ""
     return state.get("type", ""), state.get("name", "")
 
 
@@ -86,7 +100,7 @@ def cancel_run(flow_run_id: str) -> None:
     """Cancel a run (a withdrawn cycle's run suspended at its first gate); RuntimeError if the
     server refuses it. A run already finished is left as it is."""
     kind, _name = run_state(flow_run_id)
-    if kind in ("COMPLETED", "CANCELLED", "FAILED", "CRASHED"):
+    if kind in ("COMPLETED", "CANCELLED", "FAILED", "CRASHED", UNKNOWN_RUN):
         return
     result = call("POST", f"flow_runs/{flow_run_id}/set_state",
                   {"state": {"type": "CANCELLED", "name": "Cancelled", "message": "年度考核已撤销"}, "force": True})

@@ -53,15 +53,20 @@ def start(year: int, *, today: date | None = None, started_by: str = OFFICE_ACTO
     """Start the annual run of ``year``; refused (NotReady, nothing created) while the district
     lacks people, units or a working-day calendar the cycle needs."""
     ensure_ready(year, today=today)
-    options = {"today": today.isoformat() if today else None, "started_by": started_by}
     if server_configured():
-        from prefect.client.schemas.objects import FlowRun
-        from prefect.deployments import run_deployment
-
-        run: FlowRun = run_deployment(DEPLOYMENT, parameters={"year": year, "options": options},
-                                      timeout=0)  # type: ignore[assignment]
-        return RunInfo(str(run.id), run_link(str(run.id)), "started")
+        return _start_deployment(year, today, started_by)
     return _run_here(year, today, started_by)
+
+
+def _start_deployment(year: int, today: date | None, started_by: str) -> RunInfo:
+    """A new run of the deployment for ``year`` (it carries on from where the database stands)."""
+    from prefect.client.schemas.objects import FlowRun
+    from prefect.deployments import run_deployment
+
+    options = {"today": today.isoformat() if today else None, "started_by": started_by}
+    run: FlowRun = run_deployment(DEPLOYMENT, parameters={"year": year, "options": options},
+                                  timeout=0)  # type: ignore[assignment]
+    return RunInfo(str(run.id), run_link(str(run.id)), "started")
 
 
 def ensure_ready(year: int, *, today: date | None = None) -> None:
@@ -101,6 +106,10 @@ def resume(session: Session, year: int, *, today: date | None = None,
         if kind == "PAUSED":
             prefect_api.resume_run(cycle.flow_run_id, run_input)
             return RunInfo(cycle.flow_run_id, run_link(cycle.flow_run_id), "resumed")
+        if kind == prefect_api.UNKNOWN_RUN:
+            # Started in embedded mode or on another server: a new run of the deployment carries
+            # the cycle on from the database, with the date the old run kept (decisions are recorded).
+            return _start_deployment(year, cycle.run_day, OFFICE_ACTOR)
         return RunInfo(cycle.flow_run_id, run_link(cycle.flow_run_id), f"running ({name or 'unknown'})")
     return _run_here(year, today, OFFICE_ACTOR)
 
