@@ -17,6 +17,12 @@ from sqlmodel import Field, Session, SQLModel, select
 from models.types import utcnow
 
 GENESIS = "0" * 64
+# A session's ``info`` holds (id, hash) of the last entry it appended: its commit then tells the
+# audit witness (zwgk.adapters.witness) the new head, outside the database.
+APPENDED = "zwgk.audit_appended"
+# The action of the row that seals a cycle's approved results (zwgk.results.sealing); the
+# public results page prints its hash.
+SEAL = "results.seal"
 
 
 class AuditEntry(SQLModel, table=True):
@@ -103,6 +109,7 @@ def append_audit(
         try:
             with session.begin_nested():
                 session.add(entry)
+            session.info[APPENDED] = (entry.id, entry.hash)
             return entry
         except IntegrityError:
             session.expire_all()
@@ -119,6 +126,12 @@ def record(session: Session, *, actor: str, action: str, detail: str | dict[str,
     text = detail if isinstance(detail, str) else json.dumps(detail, ensure_ascii=False, sort_keys=True,
                                                              default=str)
     return append_audit(session, actor=actor, action=action, cycle_id=cycle_id, comment=text)
+
+
+def latest_entry(session: Session, *, action: str, cycle_id: int) -> AuditEntry | None:
+    """The newest entry of ``action`` for the cycle (e.g. the results as last sealed)."""
+    return session.exec(select(AuditEntry).where(AuditEntry.action == action, AuditEntry.cycle_id == cycle_id)
+                        .order_by(AuditEntry.id.desc())).first()  # type: ignore[union-attr]
 
 
 def verify_chain(session: Session) -> AuditEntry | None:

@@ -12,7 +12,10 @@ from sqlmodel import Session, SQLModel, create_engine
 
 import models  # noqa: F401  (registers every table on SQLModel.metadata)
 from models.catalog import seed_categories
+from zwgk.adapters import witness
 from zwgk.core.settings import get_settings
+
+witness.install()  # every process that opens the database witnesses its audit commits
 
 
 def get_engine(url: str | None = None) -> Engine:

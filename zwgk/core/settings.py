@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     upload_max_mb: int = Field(default=20, description="largest file the workbench accepts, in MB")
     password_hash: Literal["recommended", "fast"] = Field(
         default="recommended", description="argon2 cost of workbench passwords; fast only for tests")
+    audit_witness: Path | None = Field(default=None,
+                                       description="append-only file of audit chain heads; default beside out_dir")
     webhook_url: str | None = Field(default=None, pattern=HTTP_URL, description="办公室工作群机器人的 webhook 地址")
     webhook_kind: str = Field(default="wecom", pattern="^(wecom|dingtalk)$")
     webhook_secret: str | None = Field(default=None, description="钉钉加签密钥")
@@ -58,6 +60,15 @@ class Settings(BaseSettings):
     max_table_rows: int = Field(default=20_000, ge=1, description="CSV/表格导入的数据行上限")
     problems_shown: int = Field(default=50, ge=1, description="导入被拒时列出的问题条数，其余只计数")
     future_days: int = Field(default=3, ge=0, description="--today/--on 最多可比今天晚几天")
+
+    @property
+    def witness_path(self) -> Path:
+        """The audit witness: ZWGK_AUDIT_WITNESS, else ``<out_dir>.audit-witness.jsonl`` beside
+        the output folder (outside it, so that clearing or restoring the folder keeps it)."""
+        if self.audit_witness is not None:
+            return self.audit_witness
+        out = self.out_dir.resolve()
+        return out.with_name(f"{out.name}.audit-witness.jsonl")
 
 
 @lru_cache(maxsize=1)
