@@ -39,6 +39,11 @@ class Settings(BaseSettings):
     upload_max_mb: int = Field(default=20, description="largest file the workbench accepts, in MB")
     password_hash: Literal["recommended", "fast"] = Field(
         default="recommended", description="argon2 cost of workbench passwords; fast only for tests")
+    hash_memory_mb: int = Field(default=128, ge=1,
+                                description="memory the workbench may spend on password hashes at once (64 MB each)")
+    session_idle_min: int = Field(default=30, ge=1, description="工作台会话闲置多少分钟后失效")
+    public_url: str | None = Field(default=None, pattern=HTTP_URL,
+                                   description="the workbench's address as users reach it (https: Secure cookies, HSTS)")
     audit_witness: Path | None = Field(default=None,
                                        description="append-only file of audit chain heads; default beside out_dir")
     webhook_url: str | None = Field(default=None, pattern=HTTP_URL, description="办公室工作群机器人的 webhook 地址")
@@ -69,6 +74,11 @@ class Settings(BaseSettings):
             return self.audit_witness
         out = self.out_dir.resolve()
         return out.with_name(f"{out.name}.audit-witness.jsonl")
+
+    @property
+    def https(self) -> bool:
+        """Whether users reach the workbench over HTTPS (ZWGK_PUBLIC_URL=https://…)."""
+        return bool(self.public_url and self.public_url.startswith("https://"))
 
 
 @lru_cache(maxsize=1)

@@ -16,6 +16,7 @@ from zwgk.intake.uploads import MEDIA_TYPES, UploadRefused
 from zwgk.web import read_models
 from zwgk.web.auth import Caller, Refused, db_session, ensure, form_caller, page_caller
 from zwgk.web.background import runner
+from zwgk.web.params import Year
 from zwgk.web.render import page, today
 
 router = APIRouter()
@@ -33,13 +34,13 @@ def _group_page(request: Request, caller: Caller, session: Session, year: int, *
 
 
 @router.get("/cycles/{year}/group")
-def group_page(request: Request, year: int, caller: Caller = Depends(page_caller),
+def group_page(request: Request, year: Year, caller: Caller = Depends(page_caller),
                session: Session = Depends(db_session)) -> Response:
     return _group_page(request, caller, session, year)
 
 
 @router.get("/cycles/{year}/group/score-workbook.xlsx")
-def score_workbook(year: int, caller: Caller = Depends(page_caller), session: Session = Depends(db_session)) -> Response:
+def score_workbook(year: Year, caller: Caller = Depends(page_caller), session: Session = Depends(db_session)) -> Response:
     ensure(caller, Action.SCORE)
     cycle = get_cycle(session, year)
     work = tempfile.TemporaryDirectory(prefix="zwgk-scores-")
@@ -50,7 +51,7 @@ def score_workbook(year: int, caller: Caller = Depends(page_caller), session: Se
 
 
 @router.post("/cycles/{year}/group/score-workbook")
-def score_workbook_upload(request: Request, year: int, file: UploadFile = File(...),
+def score_workbook_upload(request: Request, year: Year, file: UploadFile = File(...),
                           caller: Caller = Depends(form_caller), session: Session = Depends(db_session)) -> Response:
     ensure(caller, Action.SCORE)
     try:

@@ -18,8 +18,9 @@ from zwgk.intake.self_check import form_path, write_self_check_forms
 from zwgk.intake.uploads import EXTENSIONS, MEDIA_TYPES, UploadRefused, upload_file
 from zwgk.rectification.lifecycle import RectificationRefused
 from zwgk.web import read_models
-from zwgk.web.auth import Caller, Refused, db_session, ensure, form_caller, page_caller
+from zwgk.web.auth import Caller, Refused, db_session, ensure, form_caller, not_found, page_caller
 from zwgk.web.background import runner
+from zwgk.web.params import Id
 from zwgk.web.render import page, today
 
 router = APIRouter()
@@ -32,7 +33,7 @@ def _unit(session: Session, caller: Caller, unit_id: int, action: Action) -> Uni
     ensure(caller, action, unit_id, hide=True)
     unit = session.get(Unit, unit_id)
     if unit is None:
-        raise Refused(404, "页面不存在 (not found)")
+        raise not_found()
     return unit
 
 
@@ -53,14 +54,14 @@ def _year(session: Session, unit: Unit) -> int:
 
 
 @router.get("/units/{unit_id}")
-def unit_page(request: Request, unit_id: int, caller: Caller = Depends(page_caller),
+def unit_page(request: Request, unit_id: Id, caller: Caller = Depends(page_caller),
               session: Session = Depends(db_session)) -> Response:
     unit = _unit(session, caller, unit_id, Action.READ_UNIT)
     return _unit_page(request, caller, session, unit)
 
 
 @router.get("/units/{unit_id}/self-check-form.xlsx")
-def self_check_form(unit_id: int, caller: Caller = Depends(page_caller),
+def self_check_form(unit_id: Id, caller: Caller = Depends(page_caller),
                     session: Session = Depends(db_session)) -> Response:
     unit = _unit(session, caller, unit_id, Action.READ_UNIT)
     year = _year(session, unit)
@@ -72,7 +73,7 @@ def self_check_form(unit_id: int, caller: Caller = Depends(page_caller),
 
 
 @router.post("/units/{unit_id}/self-check")
-def self_check_upload(request: Request, unit_id: int, file: UploadFile = File(...),
+def self_check_upload(request: Request, unit_id: Id, file: UploadFile = File(...),
                       caller: Caller = Depends(form_caller), session: Session = Depends(db_session)) -> Response:
     unit = _unit(session, caller, unit_id, Action.SUBMIT_FOR_UNIT)
     try:
@@ -97,7 +98,7 @@ def self_check_upload(request: Request, unit_id: int, file: UploadFile = File(..
 
 
 @router.post("/units/{unit_id}/evidence")
-def evidence_upload(request: Request, unit_id: int, criterion: str = Form(""), file: UploadFile = File(...),
+def evidence_upload(request: Request, unit_id: Id, criterion: str = Form(""), file: UploadFile = File(...),
                     caller: Caller = Depends(form_caller), session: Session = Depends(db_session)) -> Response:
     unit = _unit(session, caller, unit_id, Action.SUBMIT_FOR_UNIT)
     try:
@@ -109,11 +110,11 @@ def evidence_upload(request: Request, unit_id: int, criterion: str = Form(""), f
 
 
 @router.post("/units/{unit_id}/rectification/{what}")
-def rectification_upload(request: Request, unit_id: int, what: str, file: UploadFile = File(...),
+def rectification_upload(request: Request, unit_id: Id, what: str, file: UploadFile = File(...),
                          caller: Caller = Depends(form_caller), session: Session = Depends(db_session)) -> Response:
     unit = _unit(session, caller, unit_id, Action.SUBMIT_FOR_UNIT)
     if what not in RECTIFICATION_KINDS:
-        raise Refused(404, "页面不存在 (not found)")
+        raise not_found()
     try:
         submissions.submit_rectification(session, year=_year(session, unit), unit_id=unit_id,
                                          kind=RECTIFICATION_KINDS[what], source=file.file,
@@ -125,11 +126,11 @@ def rectification_upload(request: Request, unit_id: int, what: str, file: Upload
 
 
 @router.get("/uploads/{upload_id}")
-def upload_download(upload_id: int, caller: Caller = Depends(page_caller),
+def upload_download(upload_id: Id, caller: Caller = Depends(page_caller),
                     session: Session = Depends(db_session)) -> Response:
     upload = session.get(Upload, upload_id)
     if upload is None:
-        raise Refused(404, "文件不存在 (not found)")
+        raise not_found()
     if upload.unit_id is None:
         ensure(caller, Action.SCORE, hide=True)
     else:
