@@ -11,12 +11,14 @@ import json
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel, select
 
 from models.types import utcnow
 
 GENESIS = "0" * 64
+CHAIN_LOCK = 0x7A77676B5F617564  # the advisory lock that queues appenders on PostgreSQL ("zwgk_aud")
 # A session's ``info`` holds (id, hash) of the last entry it appended: its commit then tells the
 # audit witness (zwgk.adapters.witness) the new head, outside the database.
 APPENDED = "zwgk.audit_appended"
@@ -96,14 +98,19 @@ def append_audit(
     """Append one entry to the chain and flush it (the caller commits).
 
     Uses a savepoint so that losing a race for the chain's tail retries without
-    undoing the caller's other work in the same transaction.
+    undoing the caller's other work in the same transaction. On PostgreSQL appenders first queue
+    on a transaction-level advisory lock: a second appender would wait for the first one's
+    commit anyway (the unique ``prev_hash``), but then lose and retry, and a crowd of them (a
+    deadline-day burst of uploads) would run out of retries. SQLite lets one writer in at a time.
     """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK})
     for _ in range(20):
-        last = session.exec(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1)).first()  # type: ignore[union-attr]
+        last = session.exec(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)).first()  # type: ignore[union-attr]
         entry = AuditEntry(
             at=utcnow(),
             actor=actor, action=action, cycle_id=cycle_id, from_stage=from_stage,
-            to_stage=to_stage, comment=comment, prev_hash=last.hash if last else GENESIS, hash="",
+            to_stage=to_stage, comment=comment, prev_hash=last or GENESIS, hash="",
         )
         entry.hash = _digest(entry)
         try:

@@ -97,9 +97,9 @@ def test_form_with_an_error_is_refused_whole_and_shown_by_row(client: Browser, w
     assert "未导入" in response.text and 'class="bad"' in response.text and "第 6 行" in response.text
     status = workbench.exec(select(Assessment.self_check_status).where(Assessment.unit_id == own)).one()
     assert status is SelfCheckStatus.PENDING
-    upload = workbench.exec(select(Upload)).one()
-    assert not upload.accepted and upload.original_name == "我的表.xlsx"
-    assert (get_settings().out_dir / upload.path).name == f"{upload.sha256}.xlsx"
+    # A refused upload leaves nothing behind: no row, no file.
+    assert workbench.exec(select(Upload)).all() == []
+    assert _kept_files() == []
 
     response = client.post(f"/units/{own}/self-check", data={"csrf_token": token},
                            files={"file": ("我的表.xlsx", _form(client, own, tmp_path, _full_marks(workbench, self_check)),
@@ -109,6 +109,9 @@ def test_form_with_an_error_is_refused_whole_and_shown_by_row(client: Browser, w
     status = workbench.exec(select(Assessment.self_check_status).where(Assessment.unit_id == own)).one()
     assert status is SelfCheckStatus.RECEIVED
     assert "见会议纪要" in client.get(f"/units/{own}").text
+    upload = workbench.exec(select(Upload)).one()
+    assert upload.accepted and upload.original_name == "我的表.xlsx"
+    assert _kept_files() == [f"{upload.sha256}.xlsx"]
 
 
 def test_form_of_another_unit_is_refused(client: Browser, workbench: Session, self_check: Cycle,

@@ -37,13 +37,19 @@ def forget_engines() -> None:
     _engine_for.cache_clear()
 
 
+# As many connections as the workbench has request threads (anyio's default of 40), so that a
+# burst of requests waits for the database itself, never for a connection of the pool (whose
+# 30-second wait would end in an error). Idle ones beyond POOL_SIZE are closed.
+POOL_SIZE, POOL_OVERFLOW = 10, 30
+
+
 @lru_cache(maxsize=8)
 def _engine_for(url: str) -> Engine:
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30})
+        engine = create_engine(url, connect_args={"timeout": 30}, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW)
         event.listen(engine, "connect", _sqlite_pragmas)
     else:
-        engine = create_engine(url, pool_pre_ping=True)
+        engine = create_engine(url, pool_pre_ping=True, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW)
     return engine
 
 

@@ -30,6 +30,7 @@ def create_app(*, today: date | None = None) -> FastAPI:
     app.state.runner = CycleRunner(today)
     app.state.secret = key
     app.state.hashing = None  # the password-hashing limiter, made in the event loop at first use
+    app.state.uploading = None  # the uploads' limiter (zwgk.web.limits), likewise
     # The cookie carries only the session's random token (zwgk.web.auth); the session is on the server.
     app.add_middleware(SessionMiddleware, secret_key=key, session_cookie="zwgk_session",
                        max_age=SESSION_HOURS * 3600, same_site="strict", https_only=get_settings().https)

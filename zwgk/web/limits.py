@@ -1,8 +1,11 @@
-"""The upload size limit, enforced before and while a request body streams in."""
+"""Uploads: the size limit, enforced before and while a request body streams in, and the few
+uploads worked on at once."""
 
+from collections.abc import AsyncIterator
 from typing import Any
 
 import anyio
+from fastapi import Request
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -16,6 +19,21 @@ FORM_OVERHEAD = 64 * 1024
 # connection, and the browser shows "connection reset" instead of the page saying why.
 DRAIN_BYTES = 64 * 1024 * 1024
 DRAIN_SECONDS = 30
+
+
+# Uploads checked and stored at once. They are bound by the processor (Python runs one thread at
+# a time): a deadline-day crowd working all at once gains nothing, takes every request thread
+# from the other pages, and slows the one holding the database's write lock.
+UPLOAD_SLOTS = 4
+
+
+async def upload_slot(request: Request) -> AsyncIterator[None]:
+    """Hold one of UPLOAD_SLOTS while an upload route works; waiting for one holds no thread and
+    no database connection, so other pages answer meanwhile."""
+    if request.app.state.uploading is None:
+        request.app.state.uploading = anyio.CapacityLimiter(UPLOAD_SLOTS)
+    async with request.app.state.uploading:
+        yield
 
 
 class TooLarge(HTTPException):

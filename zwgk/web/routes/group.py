@@ -16,6 +16,7 @@ from zwgk.intake.uploads import MEDIA_TYPES, UploadRefused
 from zwgk.web import read_models
 from zwgk.web.auth import Caller, Refused, db_session, ensure, form_caller, page_caller
 from zwgk.web.background import runner
+from zwgk.web.limits import upload_slot
 from zwgk.web.params import Year
 from zwgk.web.render import page, today
 
@@ -50,13 +51,13 @@ def score_workbook(year: Year, caller: Caller = Depends(page_caller), session: S
                         background=BackgroundTask(work.cleanup))
 
 
-@router.post("/cycles/{year}/group/score-workbook")
+@router.post("/cycles/{year}/group/score-workbook", dependencies=[Depends(upload_slot)])
 def score_workbook_upload(request: Request, year: Year, file: UploadFile = File(...),
                           caller: Caller = Depends(form_caller), session: Session = Depends(db_session)) -> Response:
     ensure(caller, Action.SCORE)
     try:
-        _upload, report = submissions.submit_score_workbook(session, year=year, source=file.file,
-                                                            original_name=file.filename or "", by=caller.actor.name)
+        report = submissions.submit_score_workbook(session, year=year, source=file.file,
+                                                   original_name=file.filename or "", by=caller.actor.name).report
     except (UploadRefused, CycleNotFound) as exc:
         return _group_page(request, caller, session, year, status=422, error=str(exc))
     if not report.ok:

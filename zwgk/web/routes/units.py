@@ -20,6 +20,7 @@ from zwgk.rectification.lifecycle import RectificationRefused
 from zwgk.web import read_models
 from zwgk.web.auth import Caller, Refused, db_session, ensure, form_caller, not_found, page_caller
 from zwgk.web.background import runner
+from zwgk.web.limits import upload_slot
 from zwgk.web.params import Id
 from zwgk.web.render import page, today
 
@@ -44,6 +45,11 @@ def _unit_page(request: Request, caller: Caller, session: Session, unit: Unit, *
         return page(request, "unit.html", caller, status=status, unit=unit, data=None, **extra)
     return page(request, "unit.html", caller, status=status, unit=unit,
                 data=read_models.unit_overview(session, cycle=cycle, unit=unit), **extra)
+
+
+def _done(sent: submissions.Submitted, what: str) -> str:
+    """What the unit's page thanks for: ``repeat`` when the same file had been received before."""
+    return "repeat" if sent.repeated else what
 
 
 def _year(session: Session, unit: Unit) -> int:
@@ -72,16 +78,17 @@ def self_check_form(unit_id: Id, caller: Caller = Depends(page_caller),
                         background=BackgroundTask(work.cleanup))
 
 
-@router.post("/units/{unit_id}/self-check")
+@router.post("/units/{unit_id}/self-check", dependencies=[Depends(upload_slot)])
 def self_check_upload(request: Request, unit_id: Id, file: UploadFile = File(...),
                       caller: Caller = Depends(form_caller), session: Session = Depends(db_session)) -> Response:
     unit = _unit(session, caller, unit_id, Action.SUBMIT_FOR_UNIT)
     try:
-        _upload, report = submissions.submit_self_check(
+        sent = submissions.submit_self_check(
             session, year=_year(session, unit), unit_id=unit_id, source=file.file,
             original_name=file.filename or "", by=caller.actor.name, received_on=today(request))
     except (UploadRefused, IntakeError) as exc:
         return _unit_page(request, caller, session, unit, status=422, error=str(exc))
+    report = sent.report
     if not report.ok:
         by_row: dict[int, list[str]] = {}
         general = []
@@ -94,35 +101,38 @@ def self_check_upload(request: Request, unit_id: Id, file: UploadFile = File(...
         return _unit_page(request, caller, session, unit, status=422, problems=by_row, general_problems=general,
                           error=f"自查评分表未导入：发现 {len(report.problems)} 处问题，请改正后重新上传")
     runner(request).carry_on_ready(session, day=today(request))
-    return RedirectResponse(f"/units/{unit_id}?done=self-check", status_code=303)
+    return RedirectResponse(f"/units/{unit_id}?done={_done(sent, 'self-check')}", status_code=303)
 
 
-@router.post("/units/{unit_id}/evidence")
+@router.post("/units/{unit_id}/evidence", dependencies=[Depends(upload_slot)])
 def evidence_upload(request: Request, unit_id: Id, criterion: str = Form(""), file: UploadFile = File(...),
                     caller: Caller = Depends(form_caller), session: Session = Depends(db_session)) -> Response:
     unit = _unit(session, caller, unit_id, Action.SUBMIT_FOR_UNIT)
     try:
-        submissions.attach_evidence(session, year=_year(session, unit), unit_id=unit_id, criterion_ref=criterion,
-                                    source=file.file, original_name=file.filename or "", by=caller.actor.name)
+        sent = submissions.attach_evidence(session, year=_year(session, unit), unit_id=unit_id,
+                                           criterion_ref=criterion, source=file.file,
+                                           original_name=file.filename or "", by=caller.actor.name)
     except (UploadRefused, IntakeError) as exc:
         return _unit_page(request, caller, session, unit, status=422, error=str(exc))
-    return RedirectResponse(f"/units/{unit_id}?done=evidence#c-{criterion.strip().upper()}", status_code=303)
+    return RedirectResponse(f"/units/{unit_id}?done={_done(sent, 'evidence')}#c-{criterion.strip().upper()}",
+                            status_code=303)
 
 
-@router.post("/units/{unit_id}/rectification/{what}")
+@router.post("/units/{unit_id}/rectification/{what}", dependencies=[Depends(upload_slot)])
 def rectification_upload(request: Request, unit_id: Id, what: str, file: UploadFile = File(...),
                          caller: Caller = Depends(form_caller), session: Session = Depends(db_session)) -> Response:
     unit = _unit(session, caller, unit_id, Action.SUBMIT_FOR_UNIT)
     if what not in RECTIFICATION_KINDS:
         raise not_found()
     try:
-        submissions.submit_rectification(session, year=_year(session, unit), unit_id=unit_id,
-                                         kind=RECTIFICATION_KINDS[what], source=file.file,
-                                         original_name=file.filename or "", by=caller.actor.name, on=today(request))
+        sent = submissions.submit_rectification(session, year=_year(session, unit), unit_id=unit_id,
+                                                kind=RECTIFICATION_KINDS[what], source=file.file,
+                                                original_name=file.filename or "", by=caller.actor.name,
+                                                on=today(request))
     except (UploadRefused, IntakeError, RectificationRefused) as exc:
         return _unit_page(request, caller, session, unit, status=422, error=str(exc))
     runner(request).carry_on_ready(session, day=today(request))
-    return RedirectResponse(f"/units/{unit_id}?done=rectification", status_code=303)
+    return RedirectResponse(f"/units/{unit_id}?done={_done(sent, 'rectification')}", status_code=303)
 
 
 @router.get("/uploads/{upload_id}")
