@@ -19,6 +19,8 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/lint-imports
+	# Medium severity and above; each exception is a "# nosec BXXX" with its reason beside it.
+	$(BIN)/bandit -q -r zwgk models tasks flows --severity-level medium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)

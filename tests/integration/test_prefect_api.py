@@ -81,3 +81,14 @@ def test_a_refused_resume_and_an_unreachable_server_are_clear_errors(
     monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:9/api")
     with pytest.raises(RuntimeError, match="无法连接 Prefect 服务器"):
         prefect_api.run_state(RUN)
+
+
+def test_only_http_addresses_are_opened(tmp_path: Any) -> None:
+    """A file:// or custom scheme in a configured address is refused, never read (bandit B310)."""
+    from zwgk.adapters.http import send_json
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text("不应被读取")
+    for url in (f"file://{secret}", "ftp://127.0.0.1/x", "gopher://x"):
+        with pytest.raises(ValueError, match="http"):
+            send_json("GET", url, timeout=1)

@@ -5,7 +5,9 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
 
-from sqlalchemy import Column, event, inspect, literal, text
+from sqlalchemy import Column, event, func, inspect, literal, text, update
+from sqlalchemy import column as sql_column
+from sqlalchemy import table as sql_table
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Session, SQLModel, create_engine
@@ -104,8 +106,9 @@ def _category_keys(engine: Engine) -> None:
                 if kind == "USER-DEFINED":
                     connection.execute(text(f'ALTER TABLE "{table}" ALTER COLUMN category TYPE VARCHAR '
                                             "USING category::text"))
-            connection.execute(text(f'UPDATE "{table}" SET category = lower(category) '
-                                    "WHERE category IN ('TOWNSHIP', 'DEPARTMENT')"))
+            category = sql_column("category")
+            connection.execute(update(sql_table(table, category)).values(category=func.lower(category))
+                               .where(category.in_(["TOWNSHIP", "DEPARTMENT"])))
 
 
 def _add_column(engine: Engine, column: Column) -> None:  # type: ignore[type-arg]
