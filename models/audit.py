@@ -19,6 +19,7 @@ from models.types import utcnow
 
 GENESIS = "0" * 64
 CHAIN_LOCK = 0x7A77676B5F617564  # the advisory lock that queues appenders on PostgreSQL ("zwgk_aud")
+CHAIN_LOCKED = "zwgk.chain_locked"  # session.info: the transaction that holds it
 # A session's ``info`` holds (id, hash) of the last entry it appended: its commit then tells the
 # audit witness (zwgk.adapters.witness) the new head, outside the database.
 APPENDED = "zwgk.audit_appended"
@@ -85,6 +86,16 @@ def _digest(entry: AuditEntry) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
+def _next_entry(session: Session, actor: str, action: str, cycle_id: int | None, from_stage: str,
+                to_stage: str, comment: str) -> AuditEntry:
+    """The entry that follows the chain's tail as read now, with its hash."""
+    last = session.exec(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)).first()  # type: ignore[union-attr]
+    entry = AuditEntry(at=utcnow(), actor=actor, action=action, cycle_id=cycle_id, from_stage=from_stage,
+                       to_stage=to_stage, comment=comment, prev_hash=last or GENESIS, hash="")
+    entry.hash = _digest(entry)
+    return entry
+
+
 def append_audit(
     session: Session,
     *,
@@ -97,22 +108,25 @@ def append_audit(
 ) -> AuditEntry:
     """Append one entry to the chain and flush it (the caller commits).
 
-    Uses a savepoint so that losing a race for the chain's tail retries without
-    undoing the caller's other work in the same transaction. On PostgreSQL appenders first queue
-    on a transaction-level advisory lock: a second appender would wait for the first one's
+    On PostgreSQL appenders queue on a transaction-level advisory lock, held to the commit, so
+    the tail read is the tail written after: a second appender would wait for the first one's
     commit anyway (the unique ``prev_hash``), but then lose and retry, and a crowd of them (a
-    deadline-day burst of uploads) would run out of retries. SQLite lets one writer in at a time.
+    deadline-day burst of uploads) ran out of retries. On SQLite, where the tail may be read
+    before the writer lock is taken, a savepoint lets the loser of a race retry without undoing
+    the caller's other work in the same transaction.
     """
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK})
+        transaction = session.get_transaction()
+        if session.info.get(CHAIN_LOCKED) is not transaction:
+            session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK})
+            session.info[CHAIN_LOCKED] = transaction  # held until this transaction ends
+        entry = _next_entry(session, actor, action, cycle_id, from_stage, to_stage, comment)
+        session.add(entry)
+        session.flush()
+        session.info[APPENDED] = (entry.id, entry.hash)
+        return entry
     for _ in range(20):
-        last = session.exec(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)).first()  # type: ignore[union-attr]
-        entry = AuditEntry(
-            at=utcnow(),
-            actor=actor, action=action, cycle_id=cycle_id, from_stage=from_stage,
-            to_stage=to_stage, comment=comment, prev_hash=last or GENESIS, hash="",
-        )
-        entry.hash = _digest(entry)
+        entry = _next_entry(session, actor, action, cycle_id, from_stage, to_stage, comment)
         try:
             with session.begin_nested():
                 session.add(entry)

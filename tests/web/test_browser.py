@@ -9,10 +9,11 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlmodel import Session, col, select
@@ -97,6 +98,19 @@ def served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[st
         server.terminate()
         server.wait(timeout=20)
         log.close()
+
+
+def public_and_error_pages(page: Any, base: str, shoot: Callable[[Any, str], None]) -> None:
+    """The public page carries its own stylesheet, allowed by its hash and nothing else; an error
+    page is the workbench's own, styled like the rest."""
+    from playwright.sync_api import expect
+
+    page.goto(f"{base}/cycles/2024/public")
+    assert page.eval_on_selector("header", "e => getComputedStyle(e).backgroundColor") == "rgb(180, 22, 27)"
+    shoot(page, "11-public")
+    page.goto(f"{base}/units/abc")
+    expect(page.locator("h1")).to_have_text("无法办理")
+    shoot(page, "12-not-found")
 
 
 def test_journeys_in_a_browser(served: tuple[str, str], tmp_path: Path) -> None:
@@ -206,14 +220,7 @@ def test_journeys_in_a_browser(served: tuple[str, str], tmp_path: Path) -> None:
         assert circular in [p.text for p in Document(str(saved)).paragraphs]
         page.goto(f"{base}/cycles/2025/group")
         shoot(page, "10-group")
-        # The public page carries its own stylesheet, allowed by its hash and nothing else.
-        page.goto(f"{base}/cycles/2024/public")
-        assert page.eval_on_selector("header", "e => getComputedStyle(e).backgroundColor") == "rgb(180, 22, 27)"
-        shoot(page, "11-public")
-        # An error page is the workbench's own, styled like the rest.
-        page.goto(f"{base}/units/abc")
-        expect(page.locator("h1")).to_have_text("无法办理")
-        shoot(page, "12-not-found")
+        public_and_error_pages(page, base, shoot)
         browser.close()
     assert len(list(shots.glob("*.png"))) == 24
     assert refused == [], refused

@@ -31,6 +31,7 @@ def accounts_create(
     by: By = "",
     db: Db = None,
 ) -> None:
+    """Create an account (help: the decorator's, which shows the password rule)."""
     password = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
     with open_session(db) as session:
         account, one_time = accounts.create_account(session, login=login, person=person, unit=unit,

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from python_calamine import CalamineError, CalamineWorkbook
 from sqlalchemy import delete, insert, update
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 from xlsxwriter import Workbook
 
 from models.assessment import Assessment, SelfCheckStatus, SelfScore, assessed_units
@@ -235,17 +235,9 @@ def import_self_checks(session: Session, *, year: int, files: list[Path], receiv
 
 
 def _context(session: Session, year: int, cycle_id: int, only_unit: str | None) -> _Context:
-    """What checking forms needs; for one unit's own form, only that unit's (a deadline-day
-    crowd sends hundreds of single forms: each reads one unit and one category, not all)."""
-    if only_unit is None:
-        pairs = assessed_units(session, cycle_id)
-    else:
-        pairs = list(session.exec(select(Assessment, Unit).join(Unit, col(Unit.id) == Assessment.unit_id)
-                                  .where(Assessment.cycle_id == cycle_id, Unit.name == only_unit)).all())
-    units = {unit.name: (assessment.id, unit.category) for assessment, unit in pairs}
-    category = next(iter(units.values()))[1] if only_unit is not None and units else None
-    return _Context(year=year, units=units, lines=regular_criteria(session, cycle_id, category),  # type: ignore[arg-type]
-                    only_unit=only_unit)
+    return _Context(year=year, units={unit.name: (assessment.id, unit.category)  # type: ignore[misc]
+                                      for assessment, unit in assessed_units(session, cycle_id)},
+                    lines=regular_criteria(session, cycle_id), only_unit=only_unit)
 
 
 @dataclass(frozen=True)
@@ -257,14 +249,15 @@ class CheckedForm:
     problems: list[Problem]
 
 
-def read_form(session: Session, *, year: int, path: Path, only_unit: str) -> CheckedForm:
-    """Read and check the form a unit sends itself, writing nothing: the reading, the slow part,
-    stays out of the transaction that stores it (``store_form``), which other writers wait for."""
-    cycle = get_cycle(session, year)
-    assert cycle.id is not None
-    context = _context(session, year, cycle.id, only_unit)
+def read_form(session: Session, *, year: int, cycle_id: int, assessment: Assessment, unit: Unit,
+              path: Path) -> CheckedForm:
+    """Read and check the form ``unit`` sends itself, writing nothing: the reading, the slow
+    part, stays out of the transaction that stores it (``store_form``), which other writers wait
+    for. The unit and its assessment are the caller's (it found them to lock them)."""
+    context = _Context(year=year, units={unit.name: (assessment.id, unit.category)},  # type: ignore[dict-item]
+                       lines=regular_criteria(session, cycle_id, unit.category), only_unit=unit.name)
     form, problems = _read_form(path, context)
-    return CheckedForm(cycle.id, form, problems)
+    return CheckedForm(cycle_id, form, problems)
 
 
 def store_form(session: Session, checked: CheckedForm, *, received_on: date, by: str) -> ImportReport:

@@ -103,7 +103,8 @@ def submit_self_check(session: Session, *, year: int, unit_id: int, source: Bina
     does; a form of another unit is refused."""
     target = _assessed(session, year, unit_id)
     with received(source, original_name, UploadKind.SELF_CHECK_FORM) as file, _as_named(file, SELF_CHECK_NAME) as path:
-        checked = self_check.read_form(session, year=year, path=path, only_unit=target.unit.name)
+        checked = self_check.read_form(session, year=year, cycle_id=target.cycle.id,  # type: ignore[arg-type]
+                                       assessment=target.assessment, unit=target.unit, path=path)
         if checked.form is None:  # refused before anything is locked or written
             return Submitted(None, ImportReport(problems=checked.problems))
         return _submit(session, file, lock=("assessment", target.assessment.id), kind=UploadKind.SELF_CHECK_FORM,  # type: ignore[arg-type]
