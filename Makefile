@@ -29,6 +29,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/intake.py --files 100 --files 10000
 	$(BIN)/python bench/latency.py
 	$(BIN)/python bench/prefect_costs.py
+	$(BIN)/python bench/burst.py --units 200
 
 clean:
 	rm -rf $(VENV) out zwgk.db .pytest_cache
