@@ -19,6 +19,8 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/lint-imports
+	# Medium severity and above; each exception is a "# nosec BXXX" with its reason beside it.
+	$(BIN)/bandit -q -r zwgk models tasks flows --severity-level medium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)
@@ -28,6 +30,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/latency.py
 	$(BIN)/python bench/prefect_costs.py
 	$(BIN)/python bench/sites.py --units 25 --units 100
+	$(BIN)/python bench/burst.py --units 200
 
 clean:
 	rm -rf $(VENV) out zwgk.db .pytest_cache

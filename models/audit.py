@@ -11,12 +11,21 @@ import json
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel, select
 
 from models.types import utcnow
 
 GENESIS = "0" * 64
+CHAIN_LOCK = 0x7A77676B5F617564  # the advisory lock that queues appenders on PostgreSQL ("zwgk_aud")
+CHAIN_LOCKED = "zwgk.chain_locked"  # session.info: the transaction that holds it
+# A session's ``info`` holds (id, hash) of the last entry it appended: its commit then tells the
+# audit witness (zwgk.adapters.witness) the new head, outside the database.
+APPENDED = "zwgk.audit_appended"
+# The action of the row that seals a cycle's approved results (zwgk.results.sealing); the
+# public results page prints its hash.
+SEAL = "results.seal"
 
 
 class AuditEntry(SQLModel, table=True):
@@ -77,6 +86,16 @@ def _digest(entry: AuditEntry) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
+def _next_entry(session: Session, actor: str, action: str, cycle_id: int | None, from_stage: str,
+                to_stage: str, comment: str) -> AuditEntry:
+    """The entry that follows the chain's tail as read now, with its hash."""
+    last = session.exec(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)).first()  # type: ignore[union-attr]
+    entry = AuditEntry(at=utcnow(), actor=actor, action=action, cycle_id=cycle_id, from_stage=from_stage,
+                       to_stage=to_stage, comment=comment, prev_hash=last or GENESIS, hash="")
+    entry.hash = _digest(entry)
+    return entry
+
+
 def append_audit(
     session: Session,
     *,
@@ -89,20 +108,29 @@ def append_audit(
 ) -> AuditEntry:
     """Append one entry to the chain and flush it (the caller commits).
 
-    Uses a savepoint so that losing a race for the chain's tail retries without
-    undoing the caller's other work in the same transaction.
+    On PostgreSQL appenders queue on a transaction-level advisory lock, held to the commit, so
+    the tail read is the tail written after: a second appender would wait for the first one's
+    commit anyway (the unique ``prev_hash``), but then lose and retry, and a crowd of them (a
+    deadline-day burst of uploads) ran out of retries. On SQLite, where the tail may be read
+    before the writer lock is taken, a savepoint lets the loser of a race retry without undoing
+    the caller's other work in the same transaction.
     """
+    if session.get_bind().dialect.name == "postgresql":
+        transaction = session.get_transaction()
+        if session.info.get(CHAIN_LOCKED) is not transaction:
+            session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK})
+            session.info[CHAIN_LOCKED] = transaction  # held until this transaction ends
+        entry = _next_entry(session, actor, action, cycle_id, from_stage, to_stage, comment)
+        session.add(entry)
+        session.flush()
+        session.info[APPENDED] = (entry.id, entry.hash)
+        return entry
     for _ in range(20):
-        last = session.exec(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1)).first()  # type: ignore[union-attr]
-        entry = AuditEntry(
-            at=utcnow(),
-            actor=actor, action=action, cycle_id=cycle_id, from_stage=from_stage,
-            to_stage=to_stage, comment=comment, prev_hash=last.hash if last else GENESIS, hash="",
-        )
-        entry.hash = _digest(entry)
+        entry = _next_entry(session, actor, action, cycle_id, from_stage, to_stage, comment)
         try:
             with session.begin_nested():
                 session.add(entry)
+            session.info[APPENDED] = (entry.id, entry.hash)
             return entry
         except IntegrityError:
             session.expire_all()
@@ -119,6 +147,12 @@ def record(session: Session, *, actor: str, action: str, detail: str | dict[str,
     text = detail if isinstance(detail, str) else json.dumps(detail, ensure_ascii=False, sort_keys=True,
                                                              default=str)
     return append_audit(session, actor=actor, action=action, cycle_id=cycle_id, comment=text)
+
+
+def latest_entry(session: Session, *, action: str, cycle_id: int) -> AuditEntry | None:
+    """The newest entry of ``action`` for the cycle (e.g. the results as last sealed)."""
+    return session.exec(select(AuditEntry).where(AuditEntry.action == action, AuditEntry.cycle_id == cycle_id)
+                        .order_by(AuditEntry.id.desc())).first()  # type: ignore[union-attr]
 
 
 def verify_chain(session: Session) -> AuditEntry | None:

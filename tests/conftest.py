@@ -36,6 +36,33 @@ def own_database_setting(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     get_settings.cache_clear()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def session_audit_witness(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The audit witness of what session-wide fixtures write (never the repository's)."""
+    path = tmp_path_factory.mktemp("witness") / "audit-witness.jsonl"
+    before = os.environ.get("ZWGK_AUDIT_WITNESS")
+    os.environ["ZWGK_AUDIT_WITNESS"] = str(path)
+    get_settings.cache_clear()
+    yield path
+    if before is None:
+        os.environ.pop("ZWGK_AUDIT_WITNESS", None)
+    else:
+        os.environ["ZWGK_AUDIT_WITNESS"] = before
+    get_settings.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def own_audit_witness(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
+    """Each test's audit witness in its own folder (inherited by the commands it runs), never
+    beside the repository's output folder."""
+    path = tmp_path / "audit-witness.jsonl"
+    monkeypatch.setenv("ZWGK_AUDIT_WITNESS", str(path))
+    get_settings.cache_clear()
+    yield path
+    monkeypatch.undo()
+    get_settings.cache_clear()
+
+
 @pytest.fixture
 def db_url(tmp_path: Path) -> Iterator[str]:
     """URL of an empty database of its own for this test."""

@@ -39,7 +39,7 @@ def test_the_wheel_holds_everything_and_runs_a_cycle_outside_the_checkout(tmp_pa
     for expected in ("zwgk/cli/app.py", "zwgk/documents/issue/scheme.py", "zwgk/web/templates/base.html",
                      "zwgk/web/static/zwgk.css", "doc_templates/关于印发年度政务公开工作考核实施方案的通知.docx",
                      "doc_templates/考核结果公示.html.j2", "models/data/demo_district.yaml", "flows/annual.py",
-                     "tasks/cycle.py"):
+                     "tasks/cycle.py", "zwgk/setup/data/common_passwords.txt"):
         assert expected in names, expected
 
     fresh = tmp_path / "fresh"
@@ -63,3 +63,7 @@ def test_the_wheel_holds_everything_and_runs_a_cycle_outside_the_checkout(tmp_pa
     [notice] = (work / "out" / "2025" / "01-实施方案").glob("*实施方案的通知.docx")
     text = "\n".join(p.text for p in Document(str(notice)).paragraphs)
     assert "关于印发《2025年度政务公开工作考核实施方案》的通知" in text
+    # The workbench's password rule reads its list of common passwords from the installed package.
+    refused = subprocess.run([zwgk, "accounts", "create", "lin", "--person", "林若川", "--password-stdin"],
+                             input="qwertyuiop12\n", capture_output=True, text=True, cwd=work, env=env)
+    assert refused.returncode != 0 and "常见密码" in refused.stdout + refused.stderr

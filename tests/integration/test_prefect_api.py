@@ -105,3 +105,14 @@ def test_a_run_the_server_never_saw_is_carried_on_by_a_new_run_of_the_deployment
     assert runs.resume(session, 2025).outcome == "started"
     assert started == [(2025, date(2026, 1, 5))]  # with the date the old run kept
     prefect_api.cancel_run(stranger)  # nothing to cancel: no error
+
+
+def test_only_http_addresses_are_opened(tmp_path: Any) -> None:
+    """A file:// or custom scheme in a configured address is refused, never read (bandit B310)."""
+    from zwgk.adapters.http import send_json
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text("不应被读取")
+    for url in (f"file://{secret}", "ftp://127.0.0.1/x", "gopher://x"):
+        with pytest.raises(ValueError, match="http"):
+            send_json("GET", url, timeout=1)

@@ -1,4 +1,6 @@
-"""The workbench on a test database: the demo district, its 2025 cycle and one account per role."""
+"""The workbench on a test database: the demo district, its 2025 cycle and one account per role,
+served by uvicorn on a loopback port and driven over HTTP. A database connection taken on the
+server's event loop fails the test: an async route or dependency must never touch the database."""
 
 import os
 import re
@@ -13,13 +15,16 @@ os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 # argon2's cheapest parameters: the tests log in hundreds of times (inherited by `zwgk web` subprocesses).
 os.environ.setdefault("ZWGK_PASSWORD_HASH", "fast")
 
+import httpx  # noqa: E402
 import pytest  # noqa: E402
-from fastapi.testclient import TestClient
-from sqlmodel import Session, create_engine, select
+from sqlalchemy import event  # noqa: E402
+from sqlalchemy.pool import Pool  # noqa: E402
+from sqlmodel import Session, create_engine, select  # noqa: E402
 
 from models.cycle import Cycle, transition
 from models.stages import Stage
 from models.units import Member, Unit
+from tests.web.serving import LOOP_CHECKOUTS, Browser, Served, on_checkout, raw_post, serve_process  # noqa: F401
 from zwgk.adapters.db import forget_engines, init_schema
 from zwgk.cli.common import use_database
 from zwgk.core.settings import get_settings
@@ -49,23 +54,31 @@ def _populate(session: Session) -> None:
 
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A SQLite file with what ``_populate`` makes, built once; each test works on a copy."""
+    """A SQLite file with what ``_populate`` makes, built once, and beside it the audit witness
+    of its chain; each test works on a copy of both."""
     path = tmp_path_factory.mktemp("workbench") / "template.db"
+    own = os.environ.get("ZWGK_AUDIT_WITNESS")  # the first test's, already set
+    os.environ["ZWGK_AUDIT_WITNESS"] = str(path.with_suffix(".witness.jsonl"))
     get_settings.cache_clear()
     engine = create_engine(f"sqlite:///{path}")
     init_schema(engine)
     with Session(engine) as session:
         _populate(session)
     engine.dispose()
+    if own is not None:
+        os.environ["ZWGK_AUDIT_WITNESS"] = own
+    get_settings.cache_clear()
     return path
 
 
 @pytest.fixture
-def db_url(db_url: str, request: pytest.FixtureRequest) -> str:
-    """This test's database: on SQLite a copy of the template, on PostgreSQL empty (filled by
-    ``demo_cycle``)."""
+def db_url(db_url: str, request: pytest.FixtureRequest, own_audit_witness: Path) -> str:
+    """This test's database: on SQLite a copy of the template (with the witness of its audit
+    chain), on PostgreSQL empty (filled by ``demo_cycle``)."""
     if db_url.startswith("sqlite:///"):
-        shutil.copyfile(request.getfixturevalue("demo_template"), db_url.removeprefix("sqlite:///"))
+        template = request.getfixturevalue("demo_template")
+        shutil.copyfile(template, db_url.removeprefix("sqlite:///"))
+        shutil.copyfile(template.with_suffix(".witness.jsonl"), own_audit_witness)
     return db_url
 
 
@@ -93,12 +106,37 @@ def workbench(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, db_url: str, sess
     forget_engines()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def database_guard() -> Iterator[None]:
+    """Every pool checkout in this process is watched (tests.web.serving.on_checkout)."""
+    event.listen(Pool, "checkout", on_checkout)
+    yield
+    event.remove(Pool, "checkout", on_checkout)
+
+
+@pytest.fixture(autouse=True)
+def no_database_on_the_event_loop(database_guard: None) -> Iterator[None]:
+    """Fail the test when an async route or dependency took a database connection on the loop."""
+    LOOP_CHECKOUTS.clear()
+    yield
+    assert not LOOP_CHECKOUTS, "database used on the event loop:\n" + LOOP_CHECKOUTS[0]
+
+
 @pytest.fixture
-def client(workbench: Session) -> TestClient:
-    """A browser without a session (acts as of 2026-01-08, in the demo's self-check time)."""
+def served(workbench: Session) -> Iterator[Served]:
+    """The workbench (acting as of 2026-01-08, in the demo's self-check time) served on loopback."""
     from datetime import date
 
-    return TestClient(create_app(today=date(2026, 1, 8)), follow_redirects=False)
+    server = Served(create_app(today=date(2026, 1, 8)))
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def client(served: Served) -> Iterator[Browser]:
+    """A browser without a session."""
+    with served.browser() as browser:
+        yield browser
 
 
 def csrf_of(html: str) -> str:
@@ -108,7 +146,7 @@ def csrf_of(html: str) -> str:
     return match.group(1)
 
 
-def log_in(client: TestClient, login: str, password: str = PASSWORD) -> str:
+def log_in(client: httpx.Client, login: str, password: str = PASSWORD) -> str:
     """Log ``client`` in; the CSRF token of the new session."""
     token = csrf_of(client.get("/login").text)
     response = client.post("/login", data={"username": login, "password": password, "csrf_token": token})
@@ -127,6 +165,6 @@ def open_self_check(session: Session, cycle: Cycle) -> None:
     transition(session=session, cycle_id=cycle.id, to=Stage.SELF_CHECK, actor="测试")
 
 
-def runner_of(client: TestClient) -> CycleRunner:
+def runner_of(client: Browser) -> CycleRunner:
     """The background runner of the client's workbench."""
     return client.app.state.runner  # type: ignore[attr-defined,no-any-return]

@@ -1,6 +1,7 @@
 """End-to-end journeys in a real browser (Debian's Chromium driven by Playwright) against
-`zwgk web` served on loopback. Screenshots of every page at 390 and 1280 px wide are left in
-the test's temporary folder (shots/)."""
+`zwgk web` served on loopback, under the workbench's Content-Security-Policy: no page may break
+it (the browser reports every violation on its console). Screenshots of every page at 390 and
+1280 px wide are left in the test's temporary folder (shots/)."""
 
 import os
 import shutil
@@ -8,10 +9,11 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlmodel import Session, col, select
@@ -26,7 +28,7 @@ from zwgk.core.settings import get_settings
 from zwgk.cycle.steps import start_cycle
 from zwgk.demo.district import load_demo
 from zwgk.demo.filler import fill_self_check_form
-from zwgk.documents.issue.publish import issue_results_circular
+from zwgk.documents.issue.publish import issue_results_circular, publish_results_page
 from zwgk.intake.forms import regular_criteria
 from zwgk.setup.accounts import create_account
 
@@ -39,7 +41,7 @@ REPO = Path(__file__).parents[2]
 
 def publish_results(session: Session, *, year: int, on: date, out: Path) -> str:
     """A cycle of ``year`` scored, ranked and published without running the procedure, with its
-    results circular (通报) issued; the circular's title."""
+    results circular (通报) issued and its public page written; the circular's title."""
     cycle = start_cycle(session=session, year=year, actor="测试")
     assert cycle.id is not None
     pairs = session.exec(select(Assessment, Unit).join(Unit, col(Unit.id) == Assessment.unit_id)
@@ -52,7 +54,9 @@ def publish_results(session: Session, *, year: int, on: date, out: Path) -> str:
     session.commit()
     for stage in list(Stage)[1:list(Stage).index(Stage.PUBLISHED) + 1]:
         transition(session=session, cycle_id=cycle.id, to=stage, actor="测试")
-    return issue_results_circular(session=session, cycle_id=cycle.id, on=on, out_dir=out).title
+    title = issue_results_circular(session=session, cycle_id=cycle.id, on=on, out_dir=out).title
+    publish_results_page(session=session, cycle_id=cycle.id, out_dir=out)
+    return title
 
 
 @pytest.fixture
@@ -81,17 +85,32 @@ def served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[st
                                "--today", "2026-01-07", "--db", url], env=env, cwd=REPO, stdout=log, stderr=log)
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(120):
+        deadline = time.monotonic() + 240  # a loaded machine imports slowly
+        while True:
             try:
-                urllib.request.urlopen(f"{base}/login", timeout=2).close()
+                urllib.request.urlopen(f"{base}/login", timeout=5).close()
                 break
             except OSError:
+                assert server.poll() is None and time.monotonic() < deadline, (tmp_path / "web.log").read_text()
                 time.sleep(0.5)
         yield base, circular
     finally:
         server.terminate()
         server.wait(timeout=20)
         log.close()
+
+
+def public_and_error_pages(page: Any, base: str, shoot: Callable[[Any, str], None]) -> None:
+    """The public page carries its own stylesheet, allowed by its hash and nothing else; an error
+    page is the workbench's own, styled like the rest."""
+    from playwright.sync_api import expect
+
+    page.goto(f"{base}/cycles/2024/public")
+    assert page.eval_on_selector("header", "e => getComputedStyle(e).backgroundColor") == "rgb(180, 22, 27)"
+    shoot(page, "13-public")
+    page.goto(f"{base}/units/abc")
+    expect(page.locator("h1")).to_have_text("无法办理")
+    shoot(page, "14-not-found")
 
 
 def test_journeys_in_a_browser(served: tuple[str, str], tmp_path: Path) -> None:
@@ -125,10 +144,16 @@ def test_journeys_in_a_browser(served: tuple[str, str], tmp_path: Path) -> None:
         context = browser.new_context(accept_downloads=True)
         page = context.new_page()
         page.set_default_timeout(240_000)  # the first decision starts Prefect's temporary server
+        refused: list[str] = []  # what the browser refused under the Content-Security-Policy
+        page.on("console", lambda message: refused.append(message.text)
+                if "Content Security Policy" in message.text else None)
+        page.on("pageerror", lambda error: refused.append(str(error)))
 
         page.goto(f"{base}/cycles/2025")
         expect(page).to_have_url(f"{base}/login?next=/cycles/2025")
         shoot(page, "01-login")
+        # The stylesheet applies under the policy (the header's red, the card's border).
+        assert page.eval_on_selector(".top", "e => getComputedStyle(e).backgroundColor") == "rgb(168, 32, 26)"
 
         # The leading group's head approves the scheme.
         log_in(page, "leader")
@@ -204,5 +229,7 @@ def test_journeys_in_a_browser(served: tuple[str, str], tmp_path: Path) -> None:
         expect(page.locator("body")).to_contain_text("只能启动上一年度（2025）或本年度（2026）的考核")
         expect(page.locator("a[href='/cycles/2099/start']")).to_have_count(0)
         shoot(page, "12-office-mistyped-year")
+        public_and_error_pages(page, base, shoot)
         browser.close()
-    assert len(list(shots.glob("*.png"))) == 24
+    assert len(list(shots.glob("*.png"))) == 28
+    assert refused == [], refused

@@ -5,7 +5,6 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlmodel import Session, col, select
 
 from models.assessment import Assessment
@@ -13,12 +12,12 @@ from models.cycle import Cycle, scheme_points, transition
 from models.stages import Stage
 from models.units import Unit
 from tests.flows.conftest import wait_until
-from tests.web.conftest import log_in, runner_of
+from tests.web.conftest import Browser, log_in, runner_of
 from zwgk.documents.issue.review import issue_review_request
 from zwgk.runner import runs
 
 
-def test_scheme_gate_shows_the_draft_scheme(client: TestClient, workbench: Session, demo_cycle: Cycle) -> None:
+def test_scheme_gate_shows_the_draft_scheme(client: Browser, workbench: Session, demo_cycle: Cycle) -> None:
     log_in(client, "leader")
     page = client.get("/cycles/2025/gates/scheme").text
     assert "实施方案（送审稿）" in page
@@ -31,7 +30,7 @@ def test_scheme_gate_shows_the_draft_scheme(client: TestClient, workbench: Sessi
     assert page.count("<details") == 3  # one indicator table per category
 
 
-def test_review_gates_show_the_request_with_proposed_ranks(client: TestClient, workbench: Session,
+def test_review_gates_show_the_request_with_proposed_ranks(client: Browser, workbench: Session,
                                                           demo_cycle: Cycle) -> None:
     assert demo_cycle.id is not None
     for stage in (Stage.SCHEME_APPROVED, Stage.SELF_CHECK, Stage.GROUP_ASSESSMENT, Stage.OFFICE_REVIEW):
@@ -52,7 +51,7 @@ def test_review_gates_show_the_request_with_proposed_ranks(client: TestClient, w
     assert "考核等次为优秀2个" in client.get("/cycles/2025/gates/leading-group").text
 
 
-def test_runs_carry_on_one_at_a_time_per_cycle(client: TestClient, workbench: Session,
+def test_runs_carry_on_one_at_a_time_per_cycle(client: Browser, workbench: Session,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     """A second request while the run goes on is not run beside it but once more after it."""
     release, calls = threading.Event(), []

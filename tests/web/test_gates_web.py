@@ -1,7 +1,6 @@
 """A leading-group member's decision on the workbench runs the cycle on, as `zwgk approve` does."""
 
 
-from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
@@ -10,12 +9,12 @@ from models.cycle import Cycle, GateDecision
 from models.stages import Stage
 from models.units import Member
 from tests.flows.conftest import wait_until
-from tests.web.conftest import LEADER, log_in, runner_of
+from tests.web.conftest import LEADER, Browser, log_in, runner_of
 from zwgk.cli.app import app
 
 
 def test_leader_approves_the_scheme_on_the_web_and_the_cycle_opens_self_checks(
-        client: TestClient, workbench: Session) -> None:
+        client: Browser, workbench: Session) -> None:
     token = log_in(client, "leader")
     page = client.get("/cycles/2025/gates/scheme")
     assert page.status_code == 200 and 'name="decision"' in page.text and "return_to" not in page.text
@@ -36,7 +35,7 @@ def test_leader_approves_the_scheme_on_the_web_and_the_cycle_opens_self_checks(
 
 
 def test_office_starts_a_cycle_on_the_web_and_the_run_goes_on_in_the_background(
-        client: TestClient, workbench: Session) -> None:
+        client: Browser, workbench: Session) -> None:
     token = log_in(client, "office")
     assert 'href="/cycles/2026/start"' in client.get("/cycles/2026").text
     response = client.post("/cycles/2026/start", data={"csrf_token": token, "confirm": "2026"})
@@ -53,7 +52,7 @@ def test_office_starts_a_cycle_on_the_web_and_the_run_goes_on_in_the_background(
 
 
 def test_a_district_not_ready_is_told_what_is_missing_and_nothing_starts(
-        client: TestClient, workbench: Session) -> None:
+        client: Browser, workbench: Session) -> None:
     for member in workbench.exec(select(Member).where(Member.assessor == True)):  # noqa: E712
         member.assessor = False
         workbench.add(member)

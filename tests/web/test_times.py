@@ -3,17 +3,20 @@
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from models.cycle import Cycle, Gate, GateDecision
+from models.units import Category
 from models.uploads import Upload
 from tests.web.conftest import log_in, open_self_check, unit_id
 from zwgk.core.clock import office_time
+from zwgk.demo.filler import fill_self_check_form
+from zwgk.intake.forms import regular_criteria
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 STORED = datetime(2026, 12, 6, 3, 29)  # as the database hands it back: UTC, without a zone
 
 
@@ -34,7 +37,7 @@ def test_office_time_reads_a_stored_moment_as_utc(new_york: None) -> None:
     assert office_time(None) == ""
 
 
-def test_pages_show_beijing_times(client: TestClient, workbench: Session, new_york: None) -> None:
+def test_pages_show_beijing_times(client: TestClient, workbench: Session, new_york: None, tmp_path: Path) -> None:
     cycle = workbench.exec(select(Cycle)).one()
     workbench.add(GateDecision(cycle_id=cycle.id, gate=Gate.SCHEME, decision="approve",  # type: ignore[arg-type]
                                decided_by="张明远", decided_at=STORED.replace(tzinfo=UTC), comment="同意"))
@@ -42,9 +45,13 @@ def test_pages_show_beijing_times(client: TestClient, workbench: Session, new_yo
     open_self_check(workbench, cycle)
     town = unit_id(workbench, "青岚镇（演示）")
     token = log_in(client, "unit1")
-    sent = client.post(f"/units/{town}/rectification/plan", data={"csrf_token": token, "year": "2025"},
-                       files={"file": ("方案.pdf", PDF, "application/pdf")})
-    assert sent.status_code == 422  # refused (no rectification yet), but kept in the list of uploads
+    form = tmp_path / "form.xlsx"
+    form.write_bytes(client.get(f"/units/{town}/self-check-form.xlsx").content)
+    fill_self_check_form(form, {line.ref: line.points for line in regular_criteria(workbench, cycle.id)[Category.TOWNSHIP]},  # type: ignore[arg-type]
+                         {})
+    sent = client.post(f"/units/{town}/self-check", data={"csrf_token": token, "year": "2025"},
+                       files={"file": ("自查.xlsx", form.read_bytes(), "application/octet-stream")})
+    assert sent.status_code == 303
     upload = workbench.exec(select(Upload)).one()
     upload.uploaded_at = STORED.replace(tzinfo=UTC)
     workbench.add(upload)

@@ -6,14 +6,13 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from models.assessment import Assessment, SelfCheckStatus
 from models.cycle import Cycle
 from models.units import Category
 from models.uploads import Upload, UploadKind
-from tests.web.conftest import csrf_of, log_in, open_self_check, unit_id
+from tests.web.conftest import Browser, csrf_of, log_in, open_self_check, raw_post, unit_id
 from zwgk.core.settings import get_settings
 from zwgk.demo.filler import fill_self_check_form
 from zwgk.intake.forms import regular_criteria
@@ -28,7 +27,7 @@ def self_check(workbench: Session, demo_cycle: Cycle) -> Cycle:
     return demo_cycle
 
 
-def _form(client: TestClient, unit: int, tmp_path: Path, scores: dict[str, Decimal]) -> bytes:
+def _form(client: Browser, unit: int, tmp_path: Path, scores: dict[str, Decimal]) -> bytes:
     response = client.get(f"/units/{unit}/self-check-form.xlsx")
     assert response.status_code == 200
     path = tmp_path / "form.xlsx"
@@ -37,11 +36,17 @@ def _form(client: TestClient, unit: int, tmp_path: Path, scores: dict[str, Decim
     return path.read_bytes()
 
 
+def _kept_files() -> list[str]:
+    """The files kept under the upload folder (none half-received left behind either)."""
+    root = get_settings().out_dir / "uploads"
+    return sorted(p.name for p in root.rglob("*") if p.is_file()) if root.is_dir() else []
+
+
 def _full_marks(session: Session, cycle: Cycle) -> dict[str, Decimal]:
     return {line.ref: line.points for line in regular_criteria(session, cycle.id)[Category.TOWNSHIP]}  # type: ignore[arg-type]
 
 
-def test_unit_contact_sees_only_its_own_unit(client: TestClient, workbench: Session, self_check: Cycle) -> None:
+def test_unit_contact_sees_only_its_own_unit(client: Browser, workbench: Session, self_check: Cycle) -> None:
     own, other = unit_id(workbench, TOWN), unit_id(workbench, OTHER)
     log_in(client, "unit1")
     assert client.get("/").headers["location"] == f"/units/{own}"
@@ -56,7 +61,7 @@ def test_unit_contact_sees_only_its_own_unit(client: TestClient, workbench: Sess
         assert client.get(path).status_code == 403, path
 
 
-def test_unit_cannot_upload_for_another_unit(client: TestClient, workbench: Session, self_check: Cycle) -> None:
+def test_unit_cannot_upload_for_another_unit(client: Browser, workbench: Session, self_check: Cycle) -> None:
     other = unit_id(workbench, OTHER)
     token = log_in(client, "unit1")
     response = client.post(f"/units/{other}/evidence", data={"csrf_token": token, "criterion": "T001"},
@@ -65,7 +70,7 @@ def test_unit_cannot_upload_for_another_unit(client: TestClient, workbench: Sess
     assert workbench.exec(select(Upload)).all() == []
 
 
-def test_roles_from_the_roster(client: TestClient, workbench: Session, self_check: Cycle) -> None:
+def test_roles_from_the_roster(client: Browser, workbench: Session, self_check: Cycle) -> None:
     log_in(client, "assessor")
     assert client.get(f"/units/{unit_id(workbench, OTHER)}").status_code == 200
     assert client.get("/cycles/2025/group").status_code == 200
@@ -80,7 +85,7 @@ def test_roles_from_the_roster(client: TestClient, workbench: Session, self_chec
     assert response.status_code == 403  # the scheme is the leading group's decision
 
 
-def test_form_with_an_error_is_refused_whole_and_shown_by_row(client: TestClient, workbench: Session,
+def test_form_with_an_error_is_refused_whole_and_shown_by_row(client: Browser, workbench: Session,
                                                               self_check: Cycle, tmp_path: Path) -> None:
     own = unit_id(workbench, TOWN)
     token = log_in(client, "unit1")
@@ -92,9 +97,9 @@ def test_form_with_an_error_is_refused_whole_and_shown_by_row(client: TestClient
     assert "未导入" in response.text and 'class="bad"' in response.text and "第 6 行" in response.text
     status = workbench.exec(select(Assessment.self_check_status).where(Assessment.unit_id == own)).one()
     assert status is SelfCheckStatus.PENDING
-    upload = workbench.exec(select(Upload)).one()
-    assert not upload.accepted and upload.original_name == "我的表.xlsx"
-    assert (get_settings().out_dir / upload.path).name == f"{upload.sha256}.xlsx"
+    # A refused upload leaves nothing behind: no row, no file.
+    assert workbench.exec(select(Upload)).all() == []
+    assert _kept_files() == []
 
     response = client.post(f"/units/{own}/self-check", data={"csrf_token": token},
                            files={"file": ("我的表.xlsx", _form(client, own, tmp_path, _full_marks(workbench, self_check)),
@@ -104,9 +109,12 @@ def test_form_with_an_error_is_refused_whole_and_shown_by_row(client: TestClient
     status = workbench.exec(select(Assessment.self_check_status).where(Assessment.unit_id == own)).one()
     assert status is SelfCheckStatus.RECEIVED
     assert "见会议纪要" in client.get(f"/units/{own}").text
+    upload = workbench.exec(select(Upload)).one()
+    assert upload.accepted and upload.original_name == "我的表.xlsx"
+    assert _kept_files() == [f"{upload.sha256}.xlsx"]
 
 
-def test_form_of_another_unit_is_refused(client: TestClient, workbench: Session, self_check: Cycle,
+def test_form_of_another_unit_is_refused(client: Browser, workbench: Session, self_check: Cycle,
                                          tmp_path: Path) -> None:
     own, other = unit_id(workbench, TOWN), unit_id(workbench, OTHER)
     log_in(client, "office")
@@ -133,7 +141,7 @@ def _zip(content_types: str) -> bytes:
     ("压缩包.docx", _zip("<Types/>"), False),
     ("空.pdf", b"", False),
 ])
-def test_evidence_is_type_checked_by_content(client: TestClient, workbench: Session, self_check: Cycle,
+def test_evidence_is_type_checked_by_content(client: Browser, workbench: Session, self_check: Cycle,
                                               name: str, content: bytes, accepted: bool) -> None:
     own = unit_id(workbench, TOWN)
     token = log_in(client, "unit1")
@@ -151,7 +159,7 @@ def test_evidence_is_type_checked_by_content(client: TestClient, workbench: Sess
         assert client.get(f"/uploads/{uploads[0].id}").status_code == 404
 
 
-def test_evidence_for_a_criterion_of_the_other_category_is_refused(client: TestClient, workbench: Session,
+def test_evidence_for_a_criterion_of_the_other_category_is_refused(client: Browser, workbench: Session,
                                                                      self_check: Cycle) -> None:
     own = unit_id(workbench, TOWN)
     token = log_in(client, "unit1")
@@ -160,27 +168,22 @@ def test_evidence_for_a_criterion_of_the_other_category_is_refused(client: TestC
     assert response.status_code == 422 and "D001" in response.text
 
 
-def test_files_over_the_limit_are_refused_with_a_clear_message(client: TestClient, workbench: Session,
+def test_files_over_the_limit_are_refused_with_a_clear_message(client: Browser, workbench: Session,
                                                                 self_check: Cycle,
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ZWGK_UPLOAD_MAX_MB", "1")
     get_settings.cache_clear()
     own = unit_id(workbench, TOWN)
     token = log_in(client, "unit1")
-    big = PDF + b"0" * (2 * 1024 * 1024)
-    response = client.post(f"/units/{own}/evidence", data={"csrf_token": token, "criterion": "T001"},
-                           files={"file": ("big.pdf", big, "application/pdf")})
-    assert response.status_code == 413 and "超过 1 MB" in response.text
-
-    def chunks():  # no Content-Length: the limit holds while the body streams
-        yield (b"--b\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n" + token.encode()
-               + b"\r\n--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.pdf\"\r\n"
-               b"Content-Type: application/pdf\r\n\r\n")
-        for _ in range(40):
-            yield b"0" * 65536
-        yield b"\r\n--b--\r\n"
-
-    response = client.post(f"/units/{own}/evidence", content=chunks(),
-                           headers={"content-type": "multipart/form-data; boundary=b"})
-    assert response.status_code == 413 and "超过 1 MB" in response.text
+    head = (b"--b\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n" + token.encode()
+            + b"\r\n--b\r\nContent-Disposition: form-data; name=\"criterion\"\r\n\r\nT001"
+            + b"\r\n--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.pdf\"\r\n"
+            b"Content-Type: application/pdf\r\n\r\n" + PDF)
+    parts = [head] + [b"0" * 65536] * 40 + [b"\r\n--b--\r\n"]
+    # With a Content-Length over the limit the answer comes before the body is read; without one
+    # (chunked), the limit holds while the body streams in.
+    for length in (sum(map(len, parts)), None):
+        status, page = raw_post(client, f"/units/{own}/evidence", "multipart/form-data; boundary=b", parts, length)
+        assert status == 413 and "超过 1 MB" in page and "返回工作台" in page
     assert workbench.exec(select(Upload)).all() == []
+    assert _kept_files() == []

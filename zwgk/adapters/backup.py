@@ -4,7 +4,10 @@ SQLite is copied with its online backup API (consistent while other processes wr
 PostgreSQL with pg_dump's custom format, restored by pg_restore. Beside the backup file goes
 a manifest: the rows per table, the audit chain's head (also kept as an anchor, so a log cut
 after the backup shows) and the SHA-256 of every file under the output folder, so that a
-restore can say which documents on disk differ from the ones the database registered.
+restore can say which documents on disk differ from the ones the database registered. The
+audit witness (zwgk.adapters.witness) goes beside it too, copied just before the database so
+that it names no head the backup lacks; a restore puts it back, keeping the witness it
+replaces (which names what happened after the backup) under another name.
 """
 
 import json
@@ -22,8 +25,10 @@ from sqlmodel import Session, SQLModel, create_engine
 from models.audit import anchor_head
 from models.types import utcnow
 from models.units import Category, UnitCategory
+from zwgk.adapters import witness
 from zwgk.adapters.db import get_engine
 from zwgk.adapters.files import file_sha256
+from zwgk.core.settings import get_settings
 
 
 class BackupError(RuntimeError):
@@ -37,6 +42,12 @@ class RestoreReport:
     rows: dict[str, int]
     missing_files: list[str]
     changed_files: list[str]
+    witness_kept: Path | None = None  # the witness found before the restore, renamed
+
+
+def witness_copy_path(backup: Path) -> Path:
+    """The copy of the audit witness written beside a backup file."""
+    return backup.with_name(backup.name + ".witness.jsonl")
 
 
 def manifest_path(backup: Path) -> Path:
@@ -69,6 +80,7 @@ def backup(url: str, target: Path, out_dir: Path) -> dict[str, Any]:
         session.commit()
         head = {"id": anchor.audit_id, "hash": anchor.hash} if anchor else None
     target.parent.mkdir(parents=True, exist_ok=True)
+    witnessed = _keep_witness(target)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         _copy_sqlite(_sqlite_path(parsed), target)
@@ -79,7 +91,7 @@ def backup(url: str, target: Path, out_dir: Path) -> dict[str, Any]:
         rows = row_counts(engine)
         _run(["pg_dump", "--format=custom", "--no-owner", f"--file={target}", _libpq_url(parsed)])
     manifest = {"created_at": utcnow().isoformat(), "database": parsed.get_backend_name(),
-                "backup_sha256": file_sha256(target), "audit_head": head, "rows": rows,
+                "backup_sha256": file_sha256(target), "audit_head": head, "rows": rows, "witness": witnessed,
                 "out_dir": str(out_dir), "files": folder_hashes(out_dir)}
     manifest_path(target).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
     return manifest
@@ -115,7 +127,35 @@ def restore(source: Path, url: str, out_dir: Path) -> RestoreReport:
     now = folder_hashes(out_dir)
     return RestoreReport(rows=rows,
                          missing_files=[p for p in manifest["files"] if p not in now],
-                         changed_files=[p for p, h in manifest["files"].items() if p in now and now[p] != h])
+                         changed_files=[p for p, h in manifest["files"].items() if p in now and now[p] != h],
+                         witness_kept=_restore_witness(source, manifest.get("witness")))
+
+
+def _keep_witness(target: Path) -> dict[str, str] | None:
+    """Copy the audit witness beside the backup ``target``; its name and SHA-256 for the manifest."""
+    live = get_settings().witness_path
+    if not live.is_file():
+        return None
+    copy = witness_copy_path(target)
+    witness.copy(live, copy)
+    return {"file": copy.name, "sha256": file_sha256(copy)}
+
+
+def _restore_witness(source: Path, kept: dict[str, str] | None) -> Path | None:
+    """Put the backup's witness in place; the witness it replaces, renamed, or None."""
+    if kept is None:
+        return None
+    copy = source.with_name(kept["file"])
+    if not copy.is_file() or file_sha256(copy) != kept["sha256"]:
+        raise BackupError(f"备份的审计见证文件 {copy.name} 缺失或与清单不一致 (witness copy damaged)")
+    live = get_settings().witness_path
+    before = None
+    if live.exists():
+        before = live.with_name(f"{live.name}.before-restore-{utcnow():%Y%m%dT%H%M%S}")
+        live.rename(before)
+    live.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(copy, live)
+    return before
 
 
 def _sqlite_path(url: URL) -> Path:

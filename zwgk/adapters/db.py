@@ -1,18 +1,24 @@
 """The one place that builds database engines and creates the schema, and inserting rows that
 another process may have inserted first."""
 
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
 
-from sqlalchemy import Column, Enum, event, inspect, literal, text
+from sqlalchemy import Column, Enum, event, func, inspect, literal, text, update
+from sqlalchemy import column as sql_column
+from sqlalchemy import table as sql_table
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, IntegrityError
 from sqlmodel import Session, SQLModel, create_engine
 
 import models  # noqa: F401  (registers every table on SQLModel.metadata)
 from models.catalog import seed_categories
+from zwgk.adapters import witness
 from zwgk.core.settings import get_settings
+
+witness.install()  # every process that opens the database witnesses its audit commits
 
 
 def get_engine(url: str | None = None) -> Engine:
@@ -29,14 +35,42 @@ def forget_engines() -> None:
     _engine_for.cache_clear()
 
 
+# As many connections as the workbench has request threads (anyio's default of 40), so that a
+# burst of requests waits for the database itself, never for a connection of the pool (whose
+# 30-second wait would end in an error). Idle ones beyond POOL_SIZE are closed.
+POOL_SIZE, POOL_OVERFLOW = 10, 30
+
+
 @lru_cache(maxsize=8)
 def _engine_for(url: str) -> Engine:
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30})
+        engine = create_engine(url, connect_args={"timeout": 30}, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW)
         event.listen(engine, "connect", _sqlite_pragmas)
     else:
-        engine = create_engine(url, pool_pre_ping=True)
+        engine = create_engine(url, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW)
+        event.listen(engine, "checkin", _mark_idle)
+        event.listen(engine, "checkout", _ping_if_idle)
     return engine
+
+
+# A connection unused this long is tried before it is handed out (the server may have closed it);
+# one used a moment ago is not: pinging at every checkout cost a round trip a request.
+PING_AFTER_IDLE_S = 30.0
+
+
+def _mark_idle(_dbapi_connection, record) -> None:  # type: ignore[no-untyped-def]
+    record.info["idle_since"] = time.monotonic()
+
+
+def _ping_if_idle(dbapi_connection, record, _proxy) -> None:  # type: ignore[no-untyped-def]
+    if time.monotonic() - record.info.get("idle_since", 0.0) < PING_AFTER_IDLE_S:
+        return
+    try:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("SELECT 1")
+        cursor.close()
+    except Exception as exc:  # noqa: BLE001 (any failure means: replace the connection)
+        raise DisconnectionError() from exc  # the pool retries with a new connection
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
@@ -106,8 +140,9 @@ def _category_keys(engine: Engine) -> None:
                 if kind == "USER-DEFINED":
                     connection.execute(text(f'ALTER TABLE "{table}" ALTER COLUMN category TYPE VARCHAR '
                                             "USING category::text"))
-            connection.execute(text(f'UPDATE "{table}" SET category = lower(category) '
-                                    "WHERE category IN ('TOWNSHIP', 'DEPARTMENT')"))
+            category = sql_column("category")
+            connection.execute(update(sql_table(table, category)).values(category=func.lower(category))
+                               .where(category.in_(["TOWNSHIP", "DEPARTMENT"])))
 
 
 def _add_column(engine: Engine, column: Column) -> None:  # type: ignore[type-arg]

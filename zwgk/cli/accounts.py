@@ -18,6 +18,7 @@ from zwgk.cli.common import (
 )
 from zwgk.core.permissions import Action, require
 from zwgk.setup import accounts
+from zwgk.setup.passwords import PASSWORD_RULE, RULE_GLOSS
 
 accounts_app = typer.Typer(help="工作台账户 / workbench accounts", no_args_is_help=True)
 
@@ -29,16 +30,18 @@ def _hand_out(login: str, password: str) -> None:
     say(f"(one-time password for {login}; it must be changed at the first login)")
 
 
-@accounts_app.command("create")
+@accounts_app.command("create", help=f"为一个人或一个单位创建工作台账户 / create a login for a person or a unit.\n\n"
+                     f"不加 --password-stdin 时生成一次性密码。{PASSWORD_RULE} {RULE_GLOSS}")
 def accounts_create(
     login: Login,
     person: Annotated[str | None, typer.Option("--person", help="人员名单中的姓名（领导小组、办公室、考核组）")] = None,
     unit: Annotated[str | None, typer.Option("--unit", help="被考核单位名称（该单位联系人使用）")] = None,
-    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="从标准输入读取密码（不生成一次性密码）")] = False,
+    password_stdin: Annotated[bool, typer.Option(
+        "--password-stdin", help=f"从标准输入读取密码（不生成一次性密码）；{PASSWORD_RULE}")] = False,
     by: By = "",
     db: Db = None,
 ) -> Changed:
-    """为一个人或一个单位创建工作台账户 / create a login for a person or a unit."""
+    """Create an account (help: the decorator's, which shows the password rule)."""
     password = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
     with open_session(db) as session:
         require(session, by, Action.RUN_OFFICE)
@@ -52,7 +55,8 @@ def accounts_create(
 
 @accounts_app.command("reset")
 def accounts_reset(login: Login, by: By = "", db: Db = None) -> Changed:
-    """重置密码：生成新的一次性密码 / give an account a new one-time password."""
+    """重置密码：生成新的一次性密码，结束该账户已登录的会话，清除登录失败记录（不再需要等待）
+    / give an account a new one-time password, end its sessions and clear its failed logins."""
     with open_session(db) as session:
         require(session, by, Action.RUN_OFFICE)
         password = accounts.reset_password(session, login=login, actor=by)
@@ -63,7 +67,7 @@ def accounts_reset(login: Login, by: By = "", db: Db = None) -> Changed:
 
 @accounts_app.command("disable")
 def accounts_disable(login: Login, by: By = "", db: Db = None) -> Changed:
-    """停用账户（已登录的会话随即失效）/ disable an account."""
+    """停用账户（已登录的会话立即失效）/ disable an account (its sessions end at once)."""
     with open_session(db) as session:
         require(session, by, Action.RUN_OFFICE)
         accounts.disable_account(session, login=login, actor=by)

@@ -63,6 +63,13 @@ class Settings(BaseSettings):
     upload_max_mb: int = Field(default=20, description="largest file the workbench accepts, in MB")
     password_hash: Literal["recommended", "fast"] = Field(
         default="recommended", description="argon2 cost of workbench passwords; fast only for tests")
+    hash_memory_mb: int = Field(default=128, ge=1,
+                                description="memory the workbench may spend on password hashes at once (64 MB each)")
+    session_idle_min: int = Field(default=30, ge=1, description="工作台会话闲置多少分钟后失效")
+    public_url: str | None = Field(default=None, pattern=HTTP_URL,
+                                   description="the workbench's address as users reach it (https: Secure cookies, HSTS)")
+    audit_witness: Path | None = Field(default=None,
+                                       description="append-only file of audit chain heads; default beside out_dir")
     webhook_url: str | None = Field(default=None, pattern=HTTP_URL, description="办公室工作群机器人的 webhook 地址")
     webhook_kind: str = Field(default="wecom", pattern="^(wecom|dingtalk)$")
     webhook_secret: str | None = Field(default=None, description="钉钉加签密钥")
@@ -103,6 +110,20 @@ class Settings(BaseSettings):
     site_user_agent: str | None = Field(default=None, description="访问网站时的 User-Agent，默认写明办公室名称")
     site_verify_tls: bool = Field(default=True, description="校验网站的 HTTPS 证书")
     site_lines: SiteLines = Field(default_factory=SiteLines, description="单项否决线和预警线")
+
+    @property
+    def witness_path(self) -> Path:
+        """The audit witness: ZWGK_AUDIT_WITNESS, else ``<out_dir>.audit-witness.jsonl`` beside
+        the output folder (outside it, so that clearing or restoring the folder keeps it)."""
+        if self.audit_witness is not None:
+            return self.audit_witness
+        out = self.out_dir.resolve()
+        return out.with_name(f"{out.name}.audit-witness.jsonl")
+
+    @property
+    def https(self) -> bool:
+        """Whether users reach the workbench over HTTPS (ZWGK_PUBLIC_URL=https://…)."""
+        return bool(self.public_url and self.public_url.startswith("https://"))
 
 
 @lru_cache(maxsize=1)

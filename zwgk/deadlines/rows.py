@@ -131,8 +131,9 @@ def open_rectification_deadlines(
     return RectificationDue(plan_on=plan_on, done_on=done_on)
 
 
-def mark_met(session: Session, *, deadline_id: int, on: date) -> Deadline:
-    """Record that a deadline was met on ``on`` (also when late); commits.
+def mark_met(session: Session, *, deadline_id: int, on: date, commit: bool = True) -> Deadline:
+    """Record that a deadline was met on ``on`` (also when late); commits unless ``commit`` is
+    False (the caller commits it with the work that met it).
 
     A deadline already met or waived is left as it is, so repeating the call changes nothing.
     """
@@ -143,7 +144,7 @@ def mark_met(session: Session, *, deadline_id: int, on: date) -> Deadline:
         deadline.state = DeadlineState.MET
         deadline.met_on = on
         session.add(deadline)
-        session.commit()
+        session.commit() if commit else session.flush()
     return deadline
 
 

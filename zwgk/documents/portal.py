@@ -2,7 +2,9 @@
 
 It carries only what the circular makes public: per category the unit, score, grade and rank,
 and the circular's number and date. Deduction evidence, comments and contact details never reach
-its context, so the template cannot show them by mistake.
+its context, so the template cannot show them by mistake. It also prints where the results were
+sealed in the audit chain (row and hash): once published, that head is kept outside the
+database by everyone who saved the page, and ``zwgk audit verify`` finds a chain that lost it.
 """
 
 from datetime import date
@@ -11,6 +13,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 
+from models.audit import AuditEntry
 from models.district import Profile
 from zwgk.adapters.files import write_atomically
 from zwgk.core.settings import get_settings
@@ -25,17 +28,19 @@ def _template(templates_dir: Path) -> Template:
 
 
 def render_results_page(*, profile: Profile, year: int, number: str, issued_on: date,
-                        categories: list[ResultCategory], templates_dir: Path | None = None) -> str:
-    """The page's HTML, in the name of the district's office."""
+                        categories: list[ResultCategory], seal: AuditEntry | None = None,
+                        templates_dir: Path | None = None) -> str:
+    """The page's HTML, in the name of the district's office, with the seal's row and hash."""
     return _template(templates_dir or get_settings().templates_dir).render(
         year=year, district=profile.district, publisher=profile.organ("office").name,
-        number=number, date_text=cn_date(issued_on), categories=categories)
+        number=number, date_text=cn_date(issued_on), categories=categories,
+        seal={"id": seal.id, "hash": seal.hash} if seal else None)
 
 
 def write_results_page(target: Path, *, profile: Profile, year: int, number: str, issued_on: date,
-                       categories: list[ResultCategory]) -> Path:
+                       categories: list[ResultCategory], seal: AuditEntry | None) -> Path:
     """Write the page to ``target`` atomically and return its absolute path."""
     html = render_results_page(profile=profile, year=year, number=number, issued_on=issued_on,
-                               categories=categories)
+                               categories=categories, seal=seal)
     write_atomically(target, html.encode("utf-8"))
     return target.resolve()

@@ -8,12 +8,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from python_calamine import CalamineWorkbook
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 from xlsxwriter import Workbook
 
-from models.catalog import Criterion, CriterionKind
-from models.cycle import scheme_points
-from models.units import list_categories
+from models.catalog import Criterion, CriterionKind, SchemePoint
+from models.units import UnitCategory
 from zwgk.adapters.spreadsheets.xlsx import cell_text, same_points, sheet_rows
 from zwgk.core.errors import Problem
 from zwgk.core.filenames import safe_name
@@ -42,17 +41,20 @@ class CriterionLine:
     points: Decimal
 
 
-def regular_criteria(session: Session, cycle_id: int) -> dict[str, list[CriterionLine]]:
-    """The regular criteria of each category with the cycle's points, in the annex's order."""
-    points = scheme_points(session, cycle_id)
-    lines: dict[str, list[CriterionLine]] = {c.key: [] for c in list_categories(session)}
-    for c in session.exec(
-        select(Criterion).where(Criterion.kind == CriterionKind.REGULAR).order_by(Criterion.seq)
-    ):
-        if c.ref in points:
-            assert c.id is not None
-            lines[c.category].append(CriterionLine(
-                id=c.id, ref=c.ref, area=c.area, level1=c.level1, text=c.text, points=points[c.ref]))
+def regular_criteria(session: Session, cycle_id: int, category: str | None = None) -> dict[str, list[CriterionLine]]:
+    """The regular criteria of each category (or of ``category`` only) with the cycle's points,
+    in the annex's order."""
+    lines: dict[str, list[CriterionLine]] = {key: [] for key in session.exec(
+        select(UnitCategory.key).order_by(col(UnitCategory.seq)))}
+    # Columns, not ORM objects: every form a unit sends is checked against these lines.
+    query = (select(Criterion.id, Criterion.ref, Criterion.area, Criterion.level1, Criterion.text, Criterion.category,
+                    SchemePoint.points)
+             .join(SchemePoint, (col(SchemePoint.criterion_id) == Criterion.id) & (SchemePoint.cycle_id == cycle_id))
+             .where(Criterion.kind == CriterionKind.REGULAR))
+    if category is not None:
+        query = query.where(Criterion.category == category)
+    for id_, ref, area, level1, text, key, points in session.exec(query.order_by(col(Criterion.seq))):
+        lines[key].append(CriterionLine(id=id_, ref=ref, area=area, level1=level1, text=text, points=points))
     return lines
 
 

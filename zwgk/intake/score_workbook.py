@@ -220,20 +220,26 @@ class _Sheet:
     scored: bool  # the group chose a conclusion
 
 
-def import_score_workbook(session: Session, *, cycle_id: int, path: Path, by: str) -> ImportReport:
+def import_score_workbook(session: Session, *, cycle_id: int, path: Path, by: str, commit: bool = True) -> ImportReport:
     """Read the group's filled score workbook and store its deductions, all or nothing.
 
     Refused whole (nothing written, every problem listed) when a criterion row is missing or
     edited, a deduction is not a number, negative, or larger than the criterion's points (also
     summed over a criterion), has no reason, or names a method outside the six of article 10(4).
     Otherwise each unit's deductions replace its previous ones (unchanged units are left as they
-    are, so re-importing changes nothing) and the unit is marked scored.
+    are, so re-importing changes nothing) and the unit is marked scored. With ``commit=False``
+    the caller commits (an upload and its import are one transaction).
     """
     cycle = cycle_by_id(session, cycle_id)
     sheets, problems = _read_workbook(session, cycle, path)
     if problems:
         return ImportReport(problems=problems)
-    return _store(session, sheets, by, cycle_id, path)
+    report = _store(session, sheets, by, cycle_id, path)
+    if commit:
+        session.commit()
+    else:
+        session.flush()
+    return report
 
 
 def _read_workbook(session: Session, cycle: Cycle, path: Path) -> tuple[list[_Sheet], list[Problem]]:
@@ -406,5 +412,4 @@ def _store(session: Session, sheets: list[_Sheet], by: str, cycle_id: int, path:
         record(session, actor=by, action="scores.import", cycle_id=cycle_id,
                detail={"file": path.name, "sha256": file_sha256(path), "changed": report.stored,
                        "unscored": report.unscored})
-    session.commit()
     return report

@@ -23,7 +23,7 @@ from models.cycle import get_cycle
 from models.deadlines import Deadline, DeadlineKind, DeadlineState
 from models.district import district_profile
 from models.scoring import ZERO
-from models.units import category_labels
+from models.units import Unit, category_labels
 from zwgk.adapters.files import file_sha256
 from zwgk.adapters.spreadsheets.xlsx import (
     BOLD,
@@ -193,9 +193,7 @@ def import_self_checks(session: Session, *, year: int, files: list[Path], receiv
     """
     cycle = get_cycle(session, year)
     assert cycle.id is not None
-    context = _Context(year=year, units={unit.name: (assessment.id, unit.category)  # type: ignore[misc]
-                                         for assessment, unit in assessed_units(session, cycle.id)},
-                       lines=regular_criteria(session, cycle.id), only_unit=only_unit)
+    context = _context(session, year, cycle.id, only_unit)
     seen: dict[str, tuple[str, str]] = {}  # unit → (file, SHA-256) of its first form in the batch
     problems: list[Problem] = []
     report = ImportReport()
@@ -236,6 +234,46 @@ def import_self_checks(session: Session, *, year: int, files: list[Path], receiv
     return report
 
 
+def _context(session: Session, year: int, cycle_id: int, only_unit: str | None) -> _Context:
+    return _Context(year=year, units={unit.name: (assessment.id, unit.category)  # type: ignore[misc]
+                                      for assessment, unit in assessed_units(session, cycle_id)},
+                    lines=regular_criteria(session, cycle_id), only_unit=only_unit)
+
+
+@dataclass(frozen=True)
+class CheckedForm:
+    """One unit's form read and checked, not yet stored (``read_form``), or its problems."""
+
+    cycle_id: int
+    form: _Form | None
+    problems: list[Problem]
+
+
+def read_form(session: Session, *, year: int, cycle_id: int, assessment: Assessment, unit: Unit,
+              path: Path) -> CheckedForm:
+    """Read and check the form ``unit`` sends itself, writing nothing: the reading, the slow
+    part, stays out of the transaction that stores it (``store_form``), which other writers wait
+    for. The unit and its assessment are the caller's (it found them to lock them)."""
+    context = _Context(year=year, units={unit.name: (assessment.id, unit.category)},  # type: ignore[dict-item]
+                       lines=regular_criteria(session, cycle_id, unit.category), only_unit=unit.name)
+    form, problems = _read_form(path, context)
+    return CheckedForm(cycle_id, form, problems)
+
+
+def store_form(session: Session, checked: CheckedForm, *, received_on: date, by: str) -> ImportReport:
+    """Store a form ``read_form`` accepted, as ``import_self_checks`` would, and flush: the
+    caller commits (an upload and its import are one transaction)."""
+    if checked.form is None:
+        return ImportReport(problems=checked.problems)
+    report = ImportReport()
+    stored = _stage(session, checked.cycle_id, [checked.form], received_on, report)
+    if stored:
+        record(session, actor=by, action="self_check.import", cycle_id=checked.cycle_id,
+               detail={"files": stored, "units": report.stored, "received_on": received_on})
+    session.flush()
+    return report
+
+
 def _read_form(path: Path, context: _Context) -> tuple[_Form | None, list[Problem]]:
     workbook, problem = open_workbook(path)
     if workbook is None:
@@ -259,10 +297,10 @@ def _parse_form(path: Path, workbook: CalamineWorkbook, context: _Context) -> tu
     if identity.year != context.year:
         return None, [Problem(name, f"这是 {identity.year} 年度的自查评分表，不能导入 {context.year} 年度")]
     [(sheet_name, (unit_name, checksum))] = identity.entries.items()
-    if unit_name not in context.units:
-        return None, [Problem(name, f"单位“{unit_name}”不是 {context.year} 年度被考核单位，不能导入")]
     if context.only_unit is not None and unit_name != context.only_unit:
         return None, [Problem(name, f"这是“{unit_name}”的自查评分表，这里只能报送“{context.only_unit}”的")]
+    if unit_name not in context.units:
+        return None, [Problem(name, f"单位“{unit_name}”不是 {context.year} 年度被考核单位，不能导入")]
     if sheet_name not in workbook.sheet_names:
         return None, [Problem(name, f"缺少工作表“{sheet_name}”", sheet=sheet_name)]
     assessment_id, category = context.units[unit_name]

@@ -1,13 +1,18 @@
 """Keeping uploaded files: size limit, type checked by content, SHA-256, uploader and time.
 
 Files go under ``<out>/uploads/<first two hex>/<sha256><ext>``: named by their content, so a
-file is never overwritten by other content, and the user's file name is kept only as text.
+file is never overwritten by other content, and the user's file name is kept only as text. A
+file is read and checked aside (``received``), then recorded and placed in the transaction that
+also imports it (zwgk.intake.submissions), so an upload is kept exactly when it is accepted.
 """
 
 import hashlib
 import os
 import tempfile
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
@@ -86,14 +91,40 @@ def shown_name(original_name: str) -> str:
         raise UploadRefused(str(exc)) from None
 
 
-def store_upload(session: Session, *, source: BinaryIO, original_name: str, kind: UploadKind, cycle_id: int,
-                 uploaded_by: str, unit_id: int | None = None, criterion_id: int | None = None) -> Upload:
-    """Keep the file read from ``source`` and record it (audited; commits); UploadRefused, with
-    nothing kept, when it is larger than the limit or not of a type ``kind`` takes, or when its
-    name holds an invisible control or direction character (a name is only ever shown)."""
+@dataclass(frozen=True)
+class Received:
+    """A file handed in and checked, kept aside until the transaction that records it commits."""
+
+    temp: Path
+    original_name: str
+    file_type: str
+    size: int
+    sha256: str
+
+    @property
+    def relative(self) -> Path:
+        """Where it is kept, relative to the output folder: named by its content."""
+        return Path("uploads") / self.sha256[:2] / f"{self.sha256}{EXTENSIONS[self.file_type]}"
+
+    def place(self) -> None:
+        """Put the file where uploads are kept, just before the commit that records it (a file of
+        the same content already there is this file). A refused upload never gets here, so it
+        leaves nothing behind; should the commit fail after this, an unrecorded copy of content
+        somebody sent stays, which harms nothing."""
+        target = get_settings().out_dir / self.relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if not target.exists():
+            os.replace(self.temp, target)
+
+
+@contextmanager
+def received(source: BinaryIO, original_name: str, kind: UploadKind) -> Iterator[Received]:
+    """Read the file from ``source`` into a file of its own and check it; UploadRefused, with
+    nothing kept, when it is empty, larger than the limit, not of a type ``kind`` takes, or its
+    name holds an invisible control or direction character (a name is only ever shown). The
+    file is removed on leaving unless it was placed."""
     original_name = shown_name(original_name)
-    root = get_settings().out_dir / "uploads"
-    incoming = root / ".incoming"
+    incoming = get_settings().out_dir / "uploads" / ".incoming"
     incoming.mkdir(parents=True, exist_ok=True)
     digest, size, limit = hashlib.sha256(), 0, max_bytes()
     fd, temp_name = tempfile.mkstemp(dir=incoming)
@@ -113,21 +144,33 @@ def store_upload(session: Session, *, source: BinaryIO, original_name: str, kind
             allowed = "、".join(TYPE_LABELS[t] for t in sorted(ALLOWED[kind]))
             raise UploadRefused(f"“{original_name}”不是可接受的{UPLOAD_LABELS[kind]}文件类型（按文件内容识别），"
                                 f"可接受：{allowed} (file type not accepted)")
-        sha = digest.hexdigest()
-        relative = Path("uploads") / sha[:2] / f"{sha}{EXTENSIONS[file_type]}"
-        target = get_settings().out_dir / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if not target.exists():  # the same content is already kept otherwise
-            os.replace(temp, target)
+        yield Received(temp, original_name, file_type, size, digest.hexdigest())
     finally:
         temp.unlink(missing_ok=True)
+
+
+def same_upload(session: Session, *, kind: UploadKind, cycle_id: int, unit_id: int | None,
+                criterion_id: int | None, sha256: str) -> Upload | None:
+    """The upload that a file of ``sha256`` sent again repeats, or None: evidence already
+    attached to the criterion, or the same file as the unit's (the group's) latest of its kind."""
+    query = select(Upload).where(Upload.kind == kind, Upload.cycle_id == cycle_id, col(Upload.accepted),
+                                 col(Upload.unit_id).is_(None) if unit_id is None else Upload.unit_id == unit_id)
+    if kind is UploadKind.EVIDENCE:
+        return session.exec(query.where(Upload.criterion_id == criterion_id, Upload.sha256 == sha256)).first()
+    latest = session.exec(query.order_by(col(Upload.id).desc())).first()
+    return latest if latest is not None and latest.sha256 == sha256 else None
+
+
+def record_upload(session: Session, file: Received, *, kind: UploadKind, cycle_id: int, uploaded_by: str,
+                  unit_id: int | None = None, criterion_id: int | None = None) -> Upload:
+    """Record the upload and audit it, in the caller's transaction (the caller places the file
+    and commits)."""
     upload = Upload(kind=kind, cycle_id=cycle_id, unit_id=unit_id, criterion_id=criterion_id,
-                    original_name=original_name, file_type=file_type, size=size, sha256=sha,
-                    path=relative.as_posix(), uploaded_by=uploaded_by)
+                    original_name=file.original_name, file_type=file.file_type, size=file.size, sha256=file.sha256,
+                    path=file.relative.as_posix(), uploaded_by=uploaded_by)
     session.add(upload)
     record(session, actor=uploaded_by, action=f"upload.{kind.value}", cycle_id=cycle_id,
-           detail={"file": original_name, "bytes": size, "sha256": sha})
-    session.commit()
+           detail={"file": file.original_name, "bytes": file.size, "sha256": file.sha256})
     return upload
 
 
@@ -145,10 +188,3 @@ def uploads_of(session: Session, *, cycle_id: int, unit_id: int | None = None,
     if kind is not None:
         query = query.where(Upload.kind == kind)
     return list(session.exec(query.order_by(col(Upload.id))).all())
-
-
-def mark_rejected(session: Session, upload: Upload) -> None:
-    """Record that the file was kept but its content was not accepted (commits)."""
-    upload.accepted = False
-    session.add(upload)
-    session.commit()

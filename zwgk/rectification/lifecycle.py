@@ -86,16 +86,19 @@ def _item(session: Session, year: int, unit_name: str) -> tuple[Cycle, Unit, Rec
 
 def _meet(session: Session, *, cycle: Cycle, unit: Unit, kind: DeadlineKind, round: int,
           on: date) -> None:
+    """Mark the unit's deadline met, in the caller's transaction."""
     assert cycle.id is not None
     deadline = find_deadline(session, cycle_id=cycle.id, unit_id=unit.id, kind=kind, round=round)
     if deadline is not None and deadline.id is not None:
-        mark_met(session, deadline_id=deadline.id, on=on)
+        mark_met(session, deadline_id=deadline.id, on=on, commit=False)
 
 
 def receive_plan(
-    session: Session, *, year: int, unit_name: str, file: Path, on: date, by: str = OFFICE_ACTOR
+    session: Session, *, year: int, unit_name: str, file: Path, on: date, by: str = OFFICE_ACTOR,
+    commit: bool = True,
 ) -> RectificationItem:
-    """Record a unit's rectification plan (整改方案) received on ``on``; commits.
+    """Record a unit's rectification plan (整改方案) received on ``on``; commits unless
+    ``commit`` is False (the caller commits: an upload and its receipt are one transaction).
 
     Allowed until the report arrives (a revised plan replaces the earlier one). The same
     file again changes nothing. Marks the unit's plan deadline met.
@@ -114,15 +117,17 @@ def receive_plan(
     session.add(item)
     append_audit(session, actor=by, cycle_id=cycle.id, action="rectification.plan",
                  comment=f"{unit_name}：{file.name} sha256={digest}")
-    session.commit()
     _meet(session, cycle=cycle, unit=unit, kind=DeadlineKind.RECTIFICATION_PLAN, round=1, on=on)
+    session.commit() if commit else session.flush()
     return item
 
 
 def receive_report(
-    session: Session, *, year: int, unit_name: str, file: Path, on: date, by: str = OFFICE_ACTOR
+    session: Session, *, year: int, unit_name: str, file: Path, on: date, by: str = OFFICE_ACTOR,
+    commit: bool = True,
 ) -> RectificationItem:
-    """Record a unit's completion report (整改报告) received on ``on``; commits.
+    """Record a unit's completion report (整改报告) received on ``on``; commits unless
+    ``commit`` is False (the caller commits: an upload and its receipt are one transaction).
 
     Needs the plan first; after a rejection the unit sends a new report for the new round.
     The same file again changes nothing. Marks the round's completion deadline met.
@@ -144,9 +149,9 @@ def receive_report(
     session.add(item)
     append_audit(session, actor=by, cycle_id=cycle.id, action="rectification.report",
                  comment=f"{unit_name}：{file.name} sha256={digest}")
-    session.commit()
     _meet(session, cycle=cycle, unit=unit, kind=DeadlineKind.RECTIFICATION_DONE, round=item.round,
           on=on)
+    session.commit() if commit else session.flush()
     return item
 
 

@@ -1,10 +1,13 @@
 """Decided figures sealed into the audit chain, and the one check of the whole trail.
 
 When the leading group approves the results, every unit's score, grade and rank go into an
-audit row (``results.seal``). ``verify_trail`` then finds, in order: a row altered or removed
-inside the chain, a tail cut off after an anchor (see models.audit.AuditAnchor), and a sealed
-figure that differs from the tables, either as stored or as computed again from the group's
-deductions and the special items.
+audit row (``results.seal``), whose hash the public results page prints. ``verify_trail`` then
+finds, in order: a row altered or removed inside the chain; against the audit witness outside
+the database (zwgk.adapters.witness), a witness that is missing or does not belong to this
+chain, a tail cut off after the last head it names, or a rewritten head; a tail cut off after an
+anchor kept in the database (models.audit.AuditAnchor); and a sealed figure that differs from
+the tables, either as stored or as computed again from the group's deductions and the special
+items.
 """
 
 import json
@@ -16,14 +19,22 @@ from sqlalchemy import update
 from sqlmodel import Session, select
 
 from models.assessment import Assessment
-from models.audit import AuditEntry, cut_anchor, record, verify_chain
+from models.audit import (
+    SEAL,
+    AuditEntry,
+    cut_anchor,
+    latest_entry,
+    record,
+    verify_chain,
+)
 from models.cycle import Cycle
 from models.types import to_points
 from models.units import Unit
-from zwgk.core.clock import office_time
+from zwgk.adapters import witness
+from zwgk.core.clock import OFFICE_TZ, office_time
+from zwgk.core.settings import get_settings
 from zwgk.results.ranking import computed_results
 
-SEAL = "results.seal"
 FIELDS = {"score": "得分", "grade": "等次", "rank": "名次"}
 
 
@@ -57,17 +68,12 @@ def seal_results(session: Session, *, cycle_id: int, actor: str) -> AuditEntry:
 def reseal_if_sealed(session: Session, *, cycle_id: int, actor: str) -> None:
     """After a change to sealed results (a falsification found after publication): compute and
     store the results again and seal them anew, in the caller's transaction."""
-    if _last_seal(session, cycle_id) is None:
+    if latest_entry(session, action=SEAL, cycle_id=cycle_id) is None:
         return
     values = computed_results(session, cycle_id=cycle_id)
     if values:
         session.execute(update(Assessment), [{"id": aid, **v} for aid, v in values.items()])
     seal_results(session, cycle_id=cycle_id, actor=actor)
-
-
-def _last_seal(session: Session, cycle_id: int) -> AuditEntry | None:
-    return session.exec(select(AuditEntry).where(AuditEntry.action == SEAL, AuditEntry.cycle_id == cycle_id)
-                        .order_by(AuditEntry.id.desc())).first()  # type: ignore[union-attr]
 
 
 def _differences(year: int, sealed: dict[str, list[str]], now: dict[str, list[str]], how: str) -> Iterator[str]:
@@ -82,19 +88,50 @@ def _differences(year: int, sealed: dict[str, list[str]], now: dict[str, list[st
                        f"(sealed figure differs)")
 
 
+def witness_problem(session: Session) -> str | None:
+    """What the audit witness says is wrong with the chain, as one line, or None."""
+    path = get_settings().witness_path
+    held = dict(session.exec(select(AuditEntry.id, AuditEntry.hash)).all())
+    if not held:
+        return None
+    seen = witness.read(path)
+    if seen is None:
+        return f"审计见证文件 {path} 不存在，无法确认审计日志未被截断 (audit witness missing)"
+    if seen.unreadable:
+        return f"审计见证文件 {path} 有 {seen.unreadable} 行无法读取，见证文件已损坏 (audit witness damaged)"
+    root = held[min(held)]
+    heads = [h for h in seen.heads if h.chain == root]
+    if not heads:
+        return (f"审计见证文件 {path} 中没有本数据库审计链的记录：审计链被整体改写，或见证文件不属于本数据库 "
+                f"(audit witness does not match)")
+    last = max(heads, key=lambda h: h.id)
+    if last.id > max(held):
+        when = last.at.astimezone(OFFICE_TZ)
+        return (f"审计日志被截断：见证文件记录 {when:%Y-%m-%d %H:%M:%S} 的链头是第 {last.id} 条，数据库中只到第 {max(held)} 条，"
+                f"缺少 {last.id - max(held)} 条 (audit log tail cut after row {max(held)})")
+    changed = next((h for h in heads if held.get(h.id) != h.hash), None)
+    if changed is not None:
+        return (f"审计日志第 {changed.id} 条与见证文件记录的链头不一致：审计链被改写 "
+                f"(audit chain rewritten at row {changed.id})")
+    return None
+
+
 def verify_trail(session: Session) -> str | None:
     """The first problem of the audit trail as one line, or None when it is whole."""
     broken = verify_chain(session)
     if broken is not None:
         return (f"审计日志第 {broken.id} 条（{office_time(broken.at)} {broken.actor} {broken.action}）"
                 f"校验失败：记录被改动或其前一条被删除 (audit row {broken.id} is broken)")
+    problem = witness_problem(session)
+    if problem is not None:
+        return problem
     cut = cut_anchor(session)
     if cut is not None:
         return (f"审计日志被截断或改写：{office_time(cut.at)} {cut.source} 记录的链头是第 {cut.audit_id} 条，"
                 f"该条已不存在或已改变 (audit log tail cut after row {cut.audit_id})")
     for cycle in session.exec(select(Cycle).order_by(Cycle.year)):
         assert cycle.id is not None
-        seal = _last_seal(session, cycle.id)
+        seal = latest_entry(session, action=SEAL, cycle_id=cycle.id)
         if seal is None:
             continue
         sealed = json.loads(seal.comment)["units"]

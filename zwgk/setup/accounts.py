@@ -1,45 +1,31 @@
-"""Workbench accounts: create, reset, disable, list; log in with a lockout; the session key.
+"""Workbench accounts: create, reset, disable, list; whom an account acts as; the cookie key.
 
 A person's account acts with the roles the roster gives that person today; a unit's account
-acts for its unit only. Passwords are kept as argon2 hashes. Every login, failure and
-lockout goes to the audit log under the person's name or the unit's login.
+acts for its unit only. Passwords are argon2 hashes and must meet ``passwords.PASSWORD_RULE``.
+Resetting, disabling or changing a password ends the account's open sessions at once, and a
+reset also forgets the failed logins that slowed it down. Logging in is ``zwgk.setup.logins``.
 """
 
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
-from models.accounts import (
-    LOCKOUT_FAILURES,
-    LOCKOUT_MINUTES,
-    Account,
-    AppSecret,
-    LoginAttempt,
-)
+from models.accounts import Account, AppSecret, LoginAttempt, WebSession
 from models.audit import record
 from models.district import district_profile
-from models.text import TextRefused, clean_text
+from models.text import clean_text
 from models.types import utcnow
 from models.units import Member, Unit
 from zwgk.core.permissions import Actor
 from zwgk.core.settings import get_settings
-
-MIN_PASSWORD = 8
-# argon2's cheapest parameters, for test suites that log in hundreds of times (ZWGK_PASSWORD_HASH=fast).
-FAST_HASH = {"time_cost": 1, "memory_cost": 8, "parallelism": 1}
+from zwgk.setup.passwords import hash_password, password_problem, verify_password
 
 
 class AccountError(ValueError):
     """An account command or a login that cannot be done (message in Chinese)."""
-
-
-class LoginRefused(AccountError):
-    """Wrong login or password, or an account that is locked or disabled."""
 
 
 @dataclass(frozen=True)
@@ -54,19 +40,24 @@ class AccountRow:
     disabled: bool
 
 
-def _hasher() -> PasswordHasher:
-    """argon2-cffi's recommended parameters, or the cheapest with ZWGK_PASSWORD_HASH=fast. A
-    stored hash carries its own parameters, so either setting verifies the other's hashes."""
-    return PasswordHasher(**FAST_HASH) if get_settings().password_hash == "fast" else PasswordHasher()
+def _one_time_password(login: str) -> str:
+    """16 random characters (96 bits) that meet the rule like any other password."""
+    while True:
+        password = secrets.token_urlsafe(12)
+        if password_problem(password, login=login) is None:
+            return password
 
 
-def _one_time_password() -> str:
-    return secrets.token_urlsafe(9)
+def _check_password(password: str, login: str) -> None:
+    problem = password_problem(password, login=login)
+    if problem is not None:
+        raise AccountError(problem)
 
 
-def _check_password(password: str) -> None:
-    if len(password) < MIN_PASSWORD:
-        raise AccountError(f"密码至少 {MIN_PASSWORD} 个字符 (password too short)")
+def end_sessions(session: Session, *, account_ids: list[int]) -> None:
+    """End every open session of these accounts at once (the caller commits, with its change)."""
+    if account_ids:
+        session.execute(delete(WebSession).where(col(WebSession.account_id).in_(account_ids)))
 
 
 def _get(session: Session, login: str) -> Account:
@@ -100,9 +91,9 @@ def create_account(session: Session, *, login: str, actor: str, person: str | No
         unit_id = row.id
     one_time = None
     if password is None:
-        password = one_time = _one_time_password()
-    _check_password(password)
-    account = Account(login=login, person=person or "", unit_id=unit_id, password_hash=_hasher().hash(password),
+        password = one_time = _one_time_password(login)
+    _check_password(password, login)
+    account = Account(login=login, person=person or "", unit_id=unit_id, password_hash=hash_password(password),
                       must_change_password=one_time is not None)
     session.add(account)
     record(session, actor=actor, action="account.create", detail=f"{login}（{person or unit}）")
@@ -111,41 +102,47 @@ def create_account(session: Session, *, login: str, actor: str, person: str | No
 
 
 def reset_password(session: Session, *, login: str, actor: str) -> str:
-    """Give ``login`` a new one-time password (to change at the next login); commits."""
+    """Give ``login`` a new one-time password (to change at the next login), end its sessions
+    and forget its failed logins, so that nothing slows the holder down (commits)."""
     account = _get(session, login)
-    password = _one_time_password()
-    account.password_hash = _hasher().hash(password)
+    password = _one_time_password(login)
+    account.password_hash = hash_password(password)
     account.must_change_password = True
     account.password_changed_at = utcnow()
     session.add(account)
+    end_sessions(session, account_ids=[account.id])  # type: ignore[list-item]
+    session.execute(delete(LoginAttempt).where(col(LoginAttempt.login) == login))
     record(session, actor=actor, action="account.reset", detail=login)
     session.commit()
     return password
 
 
 def disable_account(session: Session, *, login: str, actor: str) -> Account:
-    """Stop ``login`` from logging in; its open sessions end at their next request (commits)."""
+    """Stop ``login`` from logging in and end its open sessions at once (commits)."""
     account = _get(session, login)
     account.disabled = True
     session.add(account)
+    end_sessions(session, account_ids=[account.id])  # type: ignore[list-item]
     record(session, actor=actor, action="account.disable", detail=login)
     session.commit()
     return account
 
 
 def change_password(session: Session, *, account_id: int, old: str, new: str) -> Account:
-    """Replace the password after checking the current one (commits)."""
+    """Replace the password after checking the current one and end every session of the
+    account, this one too: the caller starts a new one (commits)."""
     account = session.get(Account, account_id)
     assert account is not None
-    if not _verifies(account, old):
+    if not verify_password(account.password_hash, old):
         raise AccountError("当前密码不正确 (current password is wrong)")
-    _check_password(new)
+    _check_password(new, account.login)
     if new == old:
         raise AccountError("新密码不能与当前密码相同 (choose a new password)")
-    account.password_hash = _hasher().hash(new)
+    account.password_hash = hash_password(new)
     account.must_change_password = False
     account.password_changed_at = utcnow()
     session.add(account)
+    end_sessions(session, account_ids=[account_id])
     record(session, actor=audit_name(account), action="account.password", detail=account.login)
     session.commit()
     return account
@@ -170,61 +167,6 @@ def list_accounts(session: Session) -> list[AccountRow]:
 def audit_name(account: Account) -> str:
     """How the audit log names the account's holder: the person's name or the unit's login."""
     return account.person or account.login
-
-
-def _verifies(account: Account, password: str) -> bool:
-    try:
-        return _hasher().verify(account.password_hash, password)
-    except (VerificationError, InvalidHashError):
-        return False
-
-
-def _recent_failures(session: Session, login: str) -> int:
-    since = utcnow() - timedelta(minutes=LOCKOUT_MINUTES)
-    last_ok = select(func.max(LoginAttempt.at)).where(LoginAttempt.login == login, LoginAttempt.outcome == "ok")
-    return session.exec(
-        select(func.count()).select_from(LoginAttempt).where(
-            LoginAttempt.login == login, LoginAttempt.outcome == "failed", LoginAttempt.at >= since,
-            func.coalesce(last_ok.scalar_subquery(), since) <= LoginAttempt.at)
-    ).one()
-
-
-def authenticate(session: Session, *, login: str, password: str) -> Account:
-    """The account ``login`` if ``password`` is right and the account is usable; LoginRefused
-    otherwise (commits the attempt and its audit row).
-
-    After LOCKOUT_FAILURES failed attempts within LOCKOUT_MINUTES minutes the account is
-    locked: every attempt fails, the right password too, until the failures leave the window.
-    """
-    try:
-        login = clean_text(login, where="登录名 (login)")[:64]
-    except TextRefused:  # no account has such a login, and the audit log never shows one
-        raise LoginRefused("登录名或密码不正确 (wrong login or password)") from None
-    account = session.exec(select(Account).where(Account.login == login)).first()
-    who = audit_name(account) if account else login
-    refused = LoginRefused("登录名或密码不正确 (wrong login or password)")
-    if account is not None and _recent_failures(session, login) >= LOCKOUT_FAILURES:
-        outcome, refused = "locked", LoginRefused(
-            f"连续登录失败 {LOCKOUT_FAILURES} 次，账户已锁定 {LOCKOUT_MINUTES} 分钟，请稍后再试或请办公室重置密码 "
-            f"(account locked for {LOCKOUT_MINUTES} minutes)")
-    elif account is None or not _verifies(account, password):
-        outcome = "failed"
-    elif account.disabled or (account.person and actor_of(session, account) is None):
-        outcome, refused = "failed", LoginRefused("账户已停用 (account disabled)")
-    else:
-        outcome = "ok"
-    session.add(LoginAttempt(login=login, outcome=outcome))
-    record(session, actor=who, action=f"login.{outcome}", detail=login)
-    if outcome == "failed" and account is not None:
-        session.flush()
-        if _recent_failures(session, login) == LOCKOUT_FAILURES:
-            record(session, actor=who, action="login.lockout",
-                   detail=f"{login}：{LOCKOUT_MINUTES} 分钟内失败 {LOCKOUT_FAILURES} 次")
-    session.commit()
-    if outcome != "ok":
-        raise refused
-    assert account is not None
-    return account
 
 
 def actor_of(session: Session, account: Account) -> Actor | None:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from sqlmodel import Session, col, select
 
+from models.accounts import Account
 from models.audit import record
 from models.units import (
     LEADING_GROUP_ROLES,
@@ -21,6 +22,7 @@ from models.units import (
 from zwgk.adapters.files import file_sha256
 from zwgk.adapters.spreadsheets.tables import read_rows
 from zwgk.core.errors import ImportRejected
+from zwgk.setup.accounts import end_sessions
 from zwgk.setup.units import EMAIL
 
 PEOPLE_HEADERS = {
@@ -148,12 +150,14 @@ def list_people(session: Session) -> list[Member]:
 
 
 def remove_person(session: Session, *, name: str, actor: str) -> Member:
-    """Take ``name`` off the roster (audited; commits). Decisions and records that name the
-    person keep the name: they store it as text."""
+    """Take ``name`` off the roster and end the sessions of their workbench accounts at once
+    (audited; commits). Decisions and records that name the person keep the name: they store
+    it as text."""
     member = session.exec(select(Member).where(Member.name == name)).first()
     if member is None:
         raise LookupError(f"人员名单中没有“{name}” (no such person: {name})")
     session.delete(member)
+    end_sessions(session, account_ids=list(session.exec(select(Account.id).where(Account.person == name))))
     record(session, actor=actor, action="people.remove",
            detail=f"{name}（{'、'.join(member.roles) or '无角色'}，{member.from_unit}）")
     session.commit()

@@ -30,7 +30,12 @@ def page(request: Request, name: str, caller: Caller | None, *, status: int = 20
     def can(action: Action, obj: object = None) -> bool:
         return caller is not None and may(caller.actor, action, obj)
 
-    context.setdefault("notice", request.session.pop("notice", None))  # set before a redirect
+    context.setdefault("notice", caller.notice if caller else "")  # left before a redirect
     return templates.TemplateResponse(request, name, {
         "caller": caller, "csrf": csrf_token(request), "can": can, "today": today(request), **context,
     }, status_code=status)
+
+
+def error_html(message: str) -> str:
+    """The workbench's error page without a request (a body refused before it reached the app)."""
+    return templates.get_template("error.html").render(caller=None, message=message)

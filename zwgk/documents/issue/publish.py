@@ -11,6 +11,7 @@ from models.assessment import (
     SpecialItem,
     SpecialKind,
 )
+from models.audit import SEAL, latest_entry
 from models.cycle import cycle_by_id
 from models.district import district_profile
 from models.documents import IssuedDocument
@@ -79,7 +80,8 @@ def publish_results_page(*, session: Session, cycle_id: int, out_dir: Path | Non
     target = resolve_out_dir(out_dir) / str(cycle.year) / FOLDERS["publish"] / (
         f"{cycle.year}年度政务公开工作考核结果公示.html")
     return write_results_page(target, profile=district_profile(session), year=cycle.year, number=circular.number,
-                              issued_on=circular.issued_on, categories=_results(session, cycle_id))
+                              issued_on=circular.issued_on, categories=_results(session, cycle_id),
+                              seal=latest_entry(session, action=SEAL, cycle_id=cycle_id))
 
 
 def issue_criticism(*, session: Session, special_item_id: int, on: date,

@@ -1,56 +1,92 @@
-"""Logging in and out, changing the password, and the home page (each person's tasks)."""
+"""Logging in and out, changing the password, and the home page (each person's tasks).
 
+Logging in and changing a password compute argon2 hashes (64 MiB each): they wait for one of a
+few hashing slots (zwgk.setup.passwords.hash_slots) in the event loop, not in a thread of the
+request pool, so a crowd logging in at once neither fills the memory nor keeps other pages from
+answering. Their database work runs in that worker thread too; the login form needs none.
+"""
+
+from collections.abc import Callable
+from functools import partial
+from typing import TypeVar
+
+import anyio.to_thread
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
+from zwgk.adapters.db import session_scope
 from zwgk.core.permissions import Action, may
 from zwgk.cycle.gates import GATE_STAGE
-from zwgk.setup import accounts
+from zwgk.setup import accounts, logins, sessions
+from zwgk.setup.passwords import PASSWORD_RULE, hash_slots
 from zwgk.web import read_models
 from zwgk.web.auth import (
+    DEVICE_COOKIE,
     Caller,
     Refused,
     check_csrf,
     db_session,
+    keep_device,
     log_in,
     page_caller,
-    session_caller,
+    resume,
 )
 from zwgk.web.render import page
 
 router = APIRouter()
+T = TypeVar("T")
+
+
+async def _hashing(request: Request, work: Callable[[], T]) -> T:
+    """Run ``work`` (hashing and its database work) in a thread once a hashing slot is free."""
+    if request.app.state.hashing is None:
+        request.app.state.hashing = anyio.CapacityLimiter(hash_slots())
+    return await anyio.to_thread.run_sync(work, limiter=request.app.state.hashing)
 
 
 def _safe_next(target: str) -> str:
     """Only a path of this site (never another host) after login."""
-    return target if target.startswith("/") and not target.startswith("//") else "/"
+    return target if target.startswith("/") and not target.startswith(("//", "/\\")) else "/"
 
 
 @router.get("/login")
-def login_form(request: Request, next: str = "/") -> Response:
+async def login_form(request: Request, next: str = "/") -> Response:
     return page(request, "login.html", None, next=_safe_next(next))
 
 
+def _log_in(login: str, password: str, source: str, device_token: str) -> tuple[logins.LoggedIn, str]:
+    with session_scope() as session:
+        done = logins.authenticate(session, login=login, password=password, source=source,
+                                   device_token=device_token)
+        return done, sessions.start_session(session, account=done.account)
+
+
 @router.post("/login", dependencies=[Depends(check_csrf)])
-def login(request: Request, username: str = Form(""), password: str = Form(""), next: str = Form("/"),
-          session: Session = Depends(db_session)) -> Response:
+async def login(request: Request, username: str = Form(""), password: str = Form(""),
+                next: str = Form("/")) -> Response:
+    source = request.client.host if request.client else ""
     try:
-        account = accounts.authenticate(session, login=username, password=password)
-    except accounts.LoginRefused as exc:
+        done, token = await _hashing(request, partial(
+            _log_in, username, password, source, request.cookies.get(DEVICE_COOKIE, "")))
+    except logins.LoginRefused as exc:
         return page(request, "login.html", None, status=401, error=str(exc), username=username, next=_safe_next(next))
-    log_in(request, account)
-    return RedirectResponse("/password" if account.must_change_password else _safe_next(next), status_code=303)
+    log_in(request, token)
+    response = RedirectResponse("/password" if done.account.must_change_password else _safe_next(next),
+                                status_code=303)
+    keep_device(response, done.device_token)
+    return response
 
 
 @router.post("/logout", dependencies=[Depends(check_csrf)])
-def logout(request: Request) -> Response:
+def logout(request: Request, session: Session = Depends(db_session)) -> Response:
+    sessions.end_session(session, request.session.get("sid") or "")
     request.session.clear()
     return RedirectResponse("/login", status_code=303)
 
 
-def _password_caller(request: Request, session: Session) -> Caller:
-    caller = session_caller(request, session)
+def _password_caller(request: Request, session: Session = Depends(db_session)) -> Caller:
+    caller = resume(request, session)
     if caller is None:
         raise Refused(403, "请先登录 (login required)")
     return caller
@@ -58,24 +94,29 @@ def _password_caller(request: Request, session: Session) -> Caller:
 
 @router.get("/password")
 def password_form(request: Request, session: Session = Depends(db_session)) -> Response:
-    caller = session_caller(request, session)
+    caller = resume(request, session)
     if caller is None:
         return RedirectResponse("/login", status_code=303)
-    return page(request, "password.html", caller)
+    return page(request, "password.html", caller, rule=PASSWORD_RULE)
+
+
+def _change(account_id: int, current: str, new: str) -> str:
+    with session_scope() as session:
+        account = accounts.change_password(session, account_id=account_id, old=current, new=new)
+        return sessions.start_session(session, account=account)
 
 
 @router.post("/password", dependencies=[Depends(check_csrf)])
-def password_change(request: Request, current: str = Form(""), new: str = Form(""), again: str = Form(""),
-                    session: Session = Depends(db_session)) -> Response:
-    caller = _password_caller(request, session)
+async def password_change(request: Request, current: str = Form(""), new: str = Form(""), again: str = Form(""),
+                          caller: Caller = Depends(_password_caller)) -> Response:
     if new != again:
-        return page(request, "password.html", caller, status=422, error="两次输入的新密码不一致 (passwords differ)")
+        return page(request, "password.html", caller, status=422, rule=PASSWORD_RULE,
+                    error="两次输入的新密码不一致 (passwords differ)")
     try:
-        account = accounts.change_password(session, account_id=caller.account.id,  # type: ignore[arg-type]
-                                           old=current, new=new)
+        token = await _hashing(request, partial(_change, caller.account.id, current, new))
     except accounts.AccountError as exc:
-        return page(request, "password.html", caller, status=422, error=str(exc))
-    log_in(request, account)
+        return page(request, "password.html", caller, status=422, rule=PASSWORD_RULE, error=str(exc))
+    log_in(request, token)  # the change ended every session of the account, this one too
     return RedirectResponse("/", status_code=303)
 
 

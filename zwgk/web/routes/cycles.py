@@ -18,8 +18,19 @@ from zwgk.documents.register import document_path
 from zwgk.runner import runs
 from zwgk.setup.readiness import NotReady
 from zwgk.web import read_models
-from zwgk.web.auth import Caller, Refused, db_session, ensure, form_caller, page_caller
+from zwgk.web.auth import (
+    Caller,
+    Refused,
+    db_session,
+    ensure,
+    form_caller,
+    leave_notice,
+    not_found,
+    page_caller,
+)
 from zwgk.web.background import runner
+from zwgk.web.headers import policy_for_page
+from zwgk.web.params import Id, Year
 from zwgk.web.render import page, today
 
 router = APIRouter()
@@ -48,14 +59,14 @@ def _start_page(request: Request, caller: Caller, session: Session, year: int, *
 
 
 @router.get("/cycles/{year}")
-def cycle_page(request: Request, year: int, caller: Caller = Depends(page_caller),
+def cycle_page(request: Request, year: Year, caller: Caller = Depends(page_caller),
                session: Session = Depends(db_session)) -> Response:
     ensure(caller, Action.READ_DASHBOARD)
     return _cycle_page(request, caller, session, year)
 
 
 @router.get("/cycles/{year}/start")
-def cycle_start_page(request: Request, year: int, caller: Caller = Depends(page_caller),
+def cycle_start_page(request: Request, year: Year, caller: Caller = Depends(page_caller),
                      session: Session = Depends(db_session)) -> Response:
     """The confirmation page: what starting the year will do, and the button that does it."""
     ensure(caller, Action.RUN_OFFICE)
@@ -63,21 +74,21 @@ def cycle_start_page(request: Request, year: int, caller: Caller = Depends(page_
 
 
 @router.post("/cycles/{year}/start")
-def cycle_start(request: Request, year: int, confirm: str = Form(""), caller: Caller = Depends(form_caller),
+def cycle_start(request: Request, year: Year, confirm: str = Form(""), caller: Caller = Depends(form_caller),
                 session: Session = Depends(db_session)) -> Response:
     ensure(caller, Action.RUN_OFFICE)
     if confirm != str(year):
         return _start_page(request, caller, session, year, template="cycle_start.html", status=422,
                            error="请勾选确认后再启动 (confirm the start first)")
     try:
-        request.session["notice"] = runner(request).start(year, started_by=caller.actor.name)
+        leave_notice(request, session, runner(request).start(year, started_by=caller.actor.name))
     except (NotReady, CycleRefused) as exc:
         return _start_page(request, caller, session, year, template="cycle_start.html", status=422, error=str(exc))
     return RedirectResponse(f"/cycles/{year}", status_code=303)
 
 
 @router.post("/cycles/{year}/withdraw")
-def cycle_withdraw(request: Request, year: int, reason: str = Form(""), caller: Caller = Depends(form_caller),
+def cycle_withdraw(request: Request, year: Year, reason: str = Form(""), caller: Caller = Depends(form_caller),
                    session: Session = Depends(db_session)) -> Response:
     """Withdraw (撤销) a cycle started by mistake, before its scheme is approved."""
     ensure(caller, Action.RUN_OFFICE)
@@ -89,12 +100,12 @@ def cycle_withdraw(request: Request, year: int, reason: str = Form(""), caller: 
                       by=caller.actor.name, on=today(request))
     except (ValueError, CycleNotFound) as exc:  # CycleRefused, TextRefused
         return _cycle_page(request, caller, session, year, status=422, error=str(exc))
-    request.session["notice"] = f"{year} 年度考核已撤销。"
+    leave_notice(request, session, f"{year} 年度考核已撤销。")
     return RedirectResponse(f"/cycles/{year}", status_code=303)
 
 
 @router.post("/cycles/{year}/sweep-preview")
-def sweep_preview(request: Request, year: int, caller: Caller = Depends(form_caller),
+def sweep_preview(request: Request, year: Year, caller: Caller = Depends(form_caller),
                   session: Session = Depends(db_session)) -> Response:
     ensure(caller, Action.RUN_OFFICE)
     report = run_sweep(session, today=today(request), dry_run=True)
@@ -102,20 +113,23 @@ def sweep_preview(request: Request, year: int, caller: Caller = Depends(form_cal
 
 
 @router.get("/cycles/{year}/public")
-def public_page(year: int, caller: Caller = Depends(page_caller)) -> Response:
+def public_page(year: Year, caller: Caller = Depends(page_caller)) -> Response:
     ensure(caller, Action.READ_DASHBOARD)
     path = read_models.public_page(year)
     if not path.is_file():
         raise Refused(404, f"{year} 年度考核结果尚未公布 (not published yet)")
-    return FileResponse(path, media_type="text/html; charset=utf-8")
+    html = path.read_bytes()
+    # The page is published as one file with its own stylesheet: allow exactly that stylesheet.
+    return Response(html, media_type="text/html; charset=utf-8",
+                    headers={"Content-Security-Policy": policy_for_page(html)})
 
 
 @router.get("/documents/{document_id}.{suffix}")
-def document_file(document_id: int, suffix: str, caller: Caller = Depends(page_caller),
+def document_file(document_id: Id, suffix: str, caller: Caller = Depends(page_caller),
                   session: Session = Depends(db_session)) -> Response:
     document = session.get(IssuedDocument, document_id)
     if document is None or suffix not in ("docx", "pdf"):
-        raise Refused(404, "文件不存在 (not found)")
+        raise not_found()
     ensure(caller, Action.READ_DOCUMENT, document, hide=True)
     path = document_path(document).with_suffix(f".{suffix}")
     if not path.is_file():
@@ -127,7 +141,7 @@ def _gate(gate: str) -> Gate:
     try:
         return Gate(gate)
     except ValueError:
-        raise Refused(404, "没有这个审定环节 (no such gate)") from None
+        raise not_found() from None
 
 
 def _gate_page(request: Request, caller: Caller, session: Session, year: int, gate: Gate, *,
@@ -146,7 +160,7 @@ def _gate_page(request: Request, caller: Caller, session: Session, year: int, ga
 
 
 @router.get("/cycles/{year}/gates/{gate}")
-def gate_page(request: Request, year: int, gate: str, caller: Caller = Depends(page_caller),
+def gate_page(request: Request, year: Year, gate: str, caller: Caller = Depends(page_caller),
               session: Session = Depends(db_session)) -> Response:
     the_gate = _gate(gate)
     if not may(caller.actor, Action.DECIDE, the_gate) and not may(caller.actor, Action.GIVE_OPINION, the_gate):
@@ -155,7 +169,7 @@ def gate_page(request: Request, year: int, gate: str, caller: Caller = Depends(p
 
 
 @router.post("/cycles/{year}/gates/{gate}")
-def gate_decide(request: Request, year: int, gate: str, decision: str = Form(""), comment: str = Form(""),
+def gate_decide(request: Request, year: Year, gate: str, decision: str = Form(""), comment: str = Form(""),
                 return_to: str = Form(""), caller: Caller = Depends(form_caller),
                 session: Session = Depends(db_session)) -> Response:
     the_gate = _gate(gate)
@@ -167,12 +181,12 @@ def gate_decide(request: Request, year: int, gate: str, decision: str = Form("")
                                     return_to=return_stage(return_to)), today=request.app.state.today)
     except (ValueError, CycleNotFound) as exc:  # GateRefused, or --today against a deployed run
         return _gate_page(request, caller, session, year, the_gate, status=422, error=str(exc))
-    request.session["notice"] = runner(request).carry_on(year, run_input=run_input)
+    leave_notice(request, session, runner(request).carry_on(year, run_input=run_input))
     return RedirectResponse(f"/cycles/{year}", status_code=303)
 
 
 @router.post("/cycles/{year}/gates/{gate}/opinion")
-def gate_opinion(request: Request, year: int, gate: str, comment: str = Form(""),
+def gate_opinion(request: Request, year: Year, gate: str, comment: str = Form(""),
                  caller: Caller = Depends(form_caller), session: Session = Depends(db_session)) -> Response:
     """A leading-group member who does not decide records an opinion for those who do."""
     the_gate = _gate(gate)
@@ -183,5 +197,5 @@ def gate_opinion(request: Request, year: int, gate: str, comment: str = Form("")
                     comment=clean_text(comment, where="意见 (comment)"))
     except (ValueError, CycleNotFound) as exc:
         return _gate_page(request, caller, session, year, the_gate, status=422, error=str(exc))
-    request.session["notice"] = "已记录您的意见，供作出决定的人参阅。"
+    leave_notice(request, session, "已记录您的意见，供作出决定的人参阅。")
     return RedirectResponse(f"/cycles/{year}/gates/{gate}", status_code=303)

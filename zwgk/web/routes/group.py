@@ -19,6 +19,8 @@ from zwgk.results.confirmation import confirm_scores
 from zwgk.web import read_models
 from zwgk.web.auth import Caller, Refused, db_session, ensure, form_caller, page_caller
 from zwgk.web.background import runner
+from zwgk.web.limits import upload_slot
+from zwgk.web.params import Year
 from zwgk.web.render import page, today
 
 router = APIRouter()
@@ -36,13 +38,13 @@ def _group_page(request: Request, caller: Caller, session: Session, year: int, *
 
 
 @router.get("/cycles/{year}/group")
-def group_page(request: Request, year: int, caller: Caller = Depends(page_caller),
+def group_page(request: Request, year: Year, caller: Caller = Depends(page_caller),
                session: Session = Depends(db_session)) -> Response:
     return _group_page(request, caller, session, year)
 
 
 @router.get("/cycles/{year}/group/score-workbook.xlsx")
-def score_workbook(year: int, caller: Caller = Depends(page_caller), session: Session = Depends(db_session)) -> Response:
+def score_workbook(year: Year, caller: Caller = Depends(page_caller), session: Session = Depends(db_session)) -> Response:
     ensure(caller, Action.SCORE)
     cycle = get_cycle(session, year)
     work = tempfile.TemporaryDirectory(prefix="zwgk-scores-")
@@ -52,13 +54,13 @@ def score_workbook(year: int, caller: Caller = Depends(page_caller), session: Se
                         background=BackgroundTask(work.cleanup))
 
 
-@router.post("/cycles/{year}/group/score-workbook")
-def score_workbook_upload(request: Request, year: int, file: UploadFile = File(...),
+@router.post("/cycles/{year}/group/score-workbook", dependencies=[Depends(upload_slot)])
+def score_workbook_upload(request: Request, year: Year, file: UploadFile = File(...),
                           caller: Caller = Depends(form_caller), session: Session = Depends(db_session)) -> Response:
     ensure(caller, Action.SCORE)
     try:
-        _upload, report = submissions.submit_score_workbook(session, year=year, source=file.file,
-                                                            original_name=file.filename or "", by=caller.actor.name)
+        report = submissions.submit_score_workbook(session, year=year, source=file.file,
+                                                   original_name=file.filename or "", by=caller.actor.name).report
     except (UploadRefused, CycleNotFound) as exc:
         return _group_page(request, caller, session, year, status=422, error=str(exc))
     if not report.ok:
@@ -69,7 +71,7 @@ def score_workbook_upload(request: Request, year: int, file: UploadFile = File(.
 
 
 @router.post("/cycles/{year}/group/confirm")
-def scores_confirm(request: Request, year: int, digest: str = Form(""), caller: Caller = Depends(form_caller),
+def scores_confirm(request: Request, year: Year, digest: str = Form(""), caller: Caller = Depends(form_caller),
                    session: Session = Depends(db_session)) -> Response:
     """An assessor confirms the figures of the preview they read (``digest``), as `zwgk scores
     confirm` does; figures changed since then are refused, to be read again."""

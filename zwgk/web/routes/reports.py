@@ -29,7 +29,18 @@ from zwgk.reports.findings import (
 )
 from zwgk.reports.handin import ReportRefused, hand_in, version_file
 from zwgk.web import read_models
-from zwgk.web.auth import Caller, Refused, db_session, ensure, form_caller, page_caller
+from zwgk.web.auth import (
+    Caller,
+    Refused,
+    db_session,
+    ensure,
+    form_caller,
+    leave_notice,
+    not_found,
+    page_caller,
+)
+from zwgk.web.limits import upload_slot
+from zwgk.web.params import Id, Year, YearQuery
 from zwgk.web.render import page, today
 from zwgk.web.routes.units import _unit
 
@@ -58,14 +69,14 @@ def _unit_page(request: Request, caller: Caller, session: Session, unit: Unit, y
 
 
 @router.get("/units/{unit_id}/reports")
-def unit_reports(request: Request, unit_id: int, year: int | None = None, caller: Caller = Depends(page_caller),
+def unit_reports(request: Request, unit_id: Id, year: YearQuery = None, caller: Caller = Depends(page_caller),
                  session: Session = Depends(db_session)) -> Response:
     unit = _unit(session, caller, unit_id, Action.READ_UNIT)
     return _unit_page(request, caller, session, unit, _report_year(request, session, unit, year))
 
 
-@router.post("/units/{unit_id}/reports")
-def unit_report_upload(request: Request, unit_id: int, year: int = Form(...), file: UploadFile = File(...),
+@router.post("/units/{unit_id}/reports", dependencies=[Depends(upload_slot)])
+def unit_report_upload(request: Request, unit_id: Id, year: int = Form(...), file: UploadFile = File(...),
                        caller: Caller = Depends(form_caller), session: Session = Depends(db_session)) -> Response:
     unit = _unit(session, caller, unit_id, Action.SUBMIT_FOR_UNIT)
     year = _report_year(request, session, unit, year)
@@ -79,16 +90,16 @@ def unit_report_upload(request: Request, unit_id: int, year: int = Form(...), fi
         except (ReportRefused, UploadRefused) as exc:
             return _unit_page(request, caller, session, unit, year, status=422, error=f"未接收：{exc}")
     said = f"已收到第 {result.version.seq} 版" if result.new else f"与第 {result.version.seq} 版相同，未重复保存"
-    request.session["notice"] = f"{said}，发现 {len(result.findings)} 个问题（见下表）。"
+    leave_notice(request, session, f"{said}，发现 {len(result.findings)} 个问题（见下表）。")
     return RedirectResponse(f"/units/{unit_id}/reports?year={year}", status_code=303)
 
 
 @router.get("/reports/versions/{version_id}/file")
-def version_download(version_id: int, caller: Caller = Depends(page_caller),
+def version_download(version_id: Id, caller: Caller = Depends(page_caller),
                      session: Session = Depends(db_session)) -> Response:
     version = session.get(ReportVersion, version_id)
     if version is None:
-        raise Refused(404, "文件不存在 (not found)")
+        raise not_found()
     ensure(caller, Action.READ_UNIT, version.unit_id, hide=True)
     # Always a download, never shown: a web page handed in may hold scripts.
     return FileResponse(version_file(version), filename=f"{version.year}年度报告第{version.seq}版.{version.file_type}",
@@ -105,7 +116,7 @@ def _district_page(request: Request, caller: Caller, session: Session, year: int
 
 
 @router.get("/reports/{year}")
-def district_reports(request: Request, year: int, caller: Caller = Depends(page_caller),
+def district_reports(request: Request, year: Year, caller: Caller = Depends(page_caller),
                      session: Session = Depends(db_session)) -> Response:
     ensure(caller, Action.READ_DASHBOARD)
     if not EARLIEST_YEAR <= year <= today(request).year:
@@ -114,18 +125,18 @@ def district_reports(request: Request, year: int, caller: Caller = Depends(page_
 
 
 @router.post("/reports/{year}/refresh")
-def refresh(request: Request, year: int, caller: Caller = Depends(form_caller),
+def refresh(request: Request, year: Year, caller: Caller = Depends(form_caller),
             session: Session = Depends(db_session)) -> Response:
     """Record the findings as of today (a report that became missing gets a number to confirm);
     the daily sweep does the same every morning."""
     ensure(caller, Action.REVIEW_REPORTS)
     refresh_findings(session, year=year, today=today(request))
-    request.session["notice"] = "已按今天重新审查并登记问题。"
+    leave_notice(request, session, "已按今天重新审查并登记问题。")
     return RedirectResponse(f"/reports/{year}", status_code=303)
 
 
 @router.post("/reports/{year}/confirm")
-def confirm(request: Request, year: int, finding: list[int] = Form([]), points: str = Form("0"),
+def confirm(request: Request, year: Year, finding: list[int] = Form([]), points: str = Form("0"),
             caller: Caller = Depends(form_caller), session: Session = Depends(db_session)) -> Response:
     ensure(caller, Action.REVIEW_REPORTS)
     if not finding:
@@ -135,7 +146,7 @@ def confirm(request: Request, year: int, finding: list[int] = Form([]), points: 
                                 points=_points(points))
     except (IntakeError, CycleNotFound) as exc:
         return _district_page(request, caller, session, year, status=422, error=str(exc))
-    request.session["notice"] = f"已将 {len(done)} 个问题记入日常考核记录（专项检查）。"
+    leave_notice(request, session, f"已将 {len(done)} 个问题记入日常考核记录（专项检查）。")
     return RedirectResponse(f"/reports/{year}", status_code=303)
 
 
@@ -148,22 +159,22 @@ def _points(text: str) -> Decimal:
 
 
 @router.post("/reports/{year}/deadlines")
-def open_deadlines(request: Request, year: int, caller: Caller = Depends(form_caller),
+def open_deadlines(request: Request, year: Year, caller: Caller = Depends(form_caller),
                    session: Session = Depends(db_session)) -> Response:
     ensure(caller, Action.REVIEW_REPORTS)
     try:
         opened = open_report_deadlines(session, year=year, by=caller.actor.name)
     except CycleNotFound as exc:
         return _district_page(request, caller, session, year, status=422, error=str(exc))
-    request.session["notice"] = (f"已开启年报报送期限：{opened.units} 个单位，截止 {opened.due_on}"
-                                 f"（新开启 {opened.added} 项），每日催办将提醒、督办。")
+    leave_notice(request, session, f"已开启年报报送期限：{opened.units} 个单位，截止 {opened.due_on}"
+                                   f"（新开启 {opened.added} 项），每日催办将提醒、督办。")
     return RedirectResponse(f"/reports/{year}", status_code=303)
 
 
 @router.post("/reports/{year}/circular")
-def circular(request: Request, year: int, caller: Caller = Depends(form_caller),
+def circular(request: Request, year: Year, caller: Caller = Depends(form_caller),
              session: Session = Depends(db_session)) -> Response:
     ensure(caller, Action.REVIEW_REPORTS)
     document = issue_report_circular(session=session, year=year, on=today(request))
-    request.session["notice"] = f"已印发《{document.title}》（{document.number}）。"
+    leave_notice(request, session, f"已印发《{document.title}》（{document.number}）。")
     return RedirectResponse(f"/reports/{year}", status_code=303)

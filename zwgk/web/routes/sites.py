@@ -18,7 +18,15 @@ from zwgk.sites.confirm import confirm_findings
 from zwgk.sites.findings import list_findings
 from zwgk.sites.overview import unit_sites
 from zwgk.sites.report import issue_site_report, month_of, previous_month, site_reports
-from zwgk.web.auth import Caller, Refused, db_session, ensure, form_caller, page_caller
+from zwgk.web.auth import (
+    Caller,
+    db_session,
+    ensure,
+    form_caller,
+    leave_notice,
+    not_found,
+    page_caller,
+)
 from zwgk.web.render import page, today
 
 router = APIRouter()
@@ -54,8 +62,8 @@ def sites_confirm(request: Request, finding: list[int] = Form(default=[]), point
                                 criterion_ref=criterion.strip() or None)
     except (IntakeError, CycleNotFound) as exc:
         return _sites_page(request, caller, session, status=422, error=str(exc))
-    request.session["notice"] = "已确认为日常考核记录：" + "；".join(
-        f"问题 {c.finding_id} → {c.unit} {c.criterion} 扣 {c.points} 分" for c in done)
+    leave_notice(request, session, "已确认为日常考核记录：" + "；".join(
+        f"问题 {c.finding_id} → {c.unit} {c.criterion} 扣 {c.points} 分" for c in done))
     return RedirectResponse("/sites", status_code=303)
 
 
@@ -69,7 +77,7 @@ def sites_report(request: Request, month: str = Form(""), caller: Caller = Depen
         document = issue_site_report(session, month=first, on=day, actor=caller.actor)
     except ValueError as exc:
         return _sites_page(request, caller, session, status=422, error=f"月份“{month}”不能通报：{exc}")
-    request.session["notice"] = f"已印发：{document.number} {document.title}"
+    leave_notice(request, session, f"已印发：{document.number} {document.title}")
     return RedirectResponse("/sites", status_code=303)
 
 
@@ -80,11 +88,11 @@ def evidence(sha256: str, caller: Caller = Depends(page_caller), session: Sessio
     kept = session.exec(select(SiteEvidence).where(SiteEvidence.sha256 == sha256)).first() \
         if SHA256.match(sha256) else None
     if kept is None:
-        raise Refused(404, "文件不存在 (not found)")
+        raise not_found()
     if not may(caller.actor, Action.READ_DASHBOARD):
         own = session.exec(select(SiteFinding.id).where(SiteFinding.evidence_sha256 == sha256,
                                                         SiteFinding.unit_id == caller.actor.unit_id)).first()
         if caller.actor.unit_id is None or own is None:
-            raise Refused(404, "文件不存在 (not found)")
+            raise not_found()
     return FileResponse(get_settings().out_dir / kept.path, filename=f"网页快照-{sha256[:12]}.html",
                         media_type="application/octet-stream", headers={"X-Content-Type-Options": "nosniff"})

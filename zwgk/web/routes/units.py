@@ -19,8 +19,18 @@ from zwgk.intake.uploads import EXTENSIONS, MEDIA_TYPES, UploadRefused, upload_f
 from zwgk.rectification.lifecycle import RectificationRefused
 from zwgk.sites.overview import unit_sites
 from zwgk.web import read_models
-from zwgk.web.auth import Caller, Refused, db_session, ensure, form_caller, page_caller
+from zwgk.web.auth import (
+    Caller,
+    Refused,
+    db_session,
+    ensure,
+    form_caller,
+    not_found,
+    page_caller,
+)
 from zwgk.web.background import runner
+from zwgk.web.limits import upload_slot
+from zwgk.web.params import Id, YearField, YearQuery
 from zwgk.web.render import page, today
 
 router = APIRouter()
@@ -33,7 +43,7 @@ def _unit(session: Session, caller: Caller, unit_id: int, action: Action) -> Uni
     ensure(caller, action, unit_id, hide=True)
     unit = session.get(Unit, unit_id)
     if unit is None:
-        raise Refused(404, "页面不存在 (not found)")
+        raise not_found()
     return unit
 
 
@@ -44,6 +54,11 @@ def _unit_page(request: Request, caller: Caller, session: Session, unit: Unit, *
     cycles = [read_models.unit_overview(session, cycle=cycle, unit=unit)
               for cycle in read_models.cycles_asking_unit(session, unit.id)]  # type: ignore[arg-type]
     return page(request, "unit.html", caller, status=status, unit=unit, cycles=cycles, **extra)
+
+
+def _done(sent: submissions.Submitted, what: str) -> str:
+    """What the unit's page thanks for: ``repeat`` when the same file had been received before."""
+    return "repeat" if sent.repeated else what
 
 
 def _year(session: Session, unit: Unit, year: int | None) -> int:
@@ -60,14 +75,14 @@ def _year(session: Session, unit: Unit, year: int | None) -> int:
 
 
 @router.get("/units/{unit_id}")
-def unit_page(request: Request, unit_id: int, caller: Caller = Depends(page_caller),
+def unit_page(request: Request, unit_id: Id, caller: Caller = Depends(page_caller),
               session: Session = Depends(db_session)) -> Response:
     unit = _unit(session, caller, unit_id, Action.READ_UNIT)
     return _unit_page(request, caller, session, unit)
 
 
 @router.get("/units/{unit_id}/self-check-form.xlsx")
-def self_check_form(unit_id: int, year: int | None = None, caller: Caller = Depends(page_caller),
+def self_check_form(unit_id: Id, year: YearQuery = None, caller: Caller = Depends(page_caller),
                     session: Session = Depends(db_session)) -> Response:
     unit = _unit(session, caller, unit_id, Action.READ_UNIT)
     for_year = _year(session, unit, year)
@@ -78,17 +93,18 @@ def self_check_form(unit_id: int, year: int | None = None, caller: Caller = Depe
                         background=BackgroundTask(work.cleanup))
 
 
-@router.post("/units/{unit_id}/self-check")
-def self_check_upload(request: Request, unit_id: int, file: UploadFile = File(...), year: int | None = Form(None),
+@router.post("/units/{unit_id}/self-check", dependencies=[Depends(upload_slot)])
+def self_check_upload(request: Request, unit_id: Id, file: UploadFile = File(...), year: YearField = None,
                       caller: Caller = Depends(form_caller), session: Session = Depends(db_session)) -> Response:
     unit = _unit(session, caller, unit_id, Action.SUBMIT_FOR_UNIT)
     for_year = _year(session, unit, year)
     try:
-        _upload, report = submissions.submit_self_check(
+        sent = submissions.submit_self_check(
             session, year=for_year, unit_id=unit_id, source=file.file,
             original_name=file.filename or "", by=caller.actor.name, received_on=today(request))
     except (UploadRefused, IntakeError) as exc:
         return _unit_page(request, caller, session, unit, status=422, error=str(exc))
+    report = sent.report
     if not report.ok:
         by_row: dict[int, list[str]] = {}
         general = []
@@ -102,46 +118,49 @@ def self_check_upload(request: Request, unit_id: int, file: UploadFile = File(..
                           problem_year=for_year,
                           error=f"自查评分表未导入：发现 {len(report.problems)} 处问题，请改正后重新上传")
     runner(request).carry_on_ready(session, day=today(request))
-    return RedirectResponse(f"/units/{unit_id}?done=self-check", status_code=303)
+    return RedirectResponse(f"/units/{unit_id}?done={_done(sent, 'self-check')}", status_code=303)
 
 
-@router.post("/units/{unit_id}/evidence")
-def evidence_upload(request: Request, unit_id: int, criterion: str = Form(""), file: UploadFile = File(...),
-                    year: int | None = Form(None),
+@router.post("/units/{unit_id}/evidence", dependencies=[Depends(upload_slot)])
+def evidence_upload(request: Request, unit_id: Id, criterion: str = Form(""), file: UploadFile = File(...),
+                    year: YearField = None,
                     caller: Caller = Depends(form_caller), session: Session = Depends(db_session)) -> Response:
     unit = _unit(session, caller, unit_id, Action.SUBMIT_FOR_UNIT)
     for_year = _year(session, unit, year)
     try:
-        submissions.attach_evidence(session, year=for_year, unit_id=unit_id, criterion_ref=criterion,
-                                    source=file.file, original_name=file.filename or "", by=caller.actor.name)
+        sent = submissions.attach_evidence(session, year=for_year, unit_id=unit_id, criterion_ref=criterion,
+                                           source=file.file, original_name=file.filename or "", by=caller.actor.name)
     except (UploadRefused, IntakeError) as exc:
         return _unit_page(request, caller, session, unit, status=422, error=str(exc))
-    return RedirectResponse(f"/units/{unit_id}?done=evidence#c-{for_year}-{criterion.strip().upper()}", status_code=303)
+    return RedirectResponse(f"/units/{unit_id}?done={_done(sent, 'evidence')}#c-{for_year}-{criterion.strip().upper()}",
+                            status_code=303)
 
 
-@router.post("/units/{unit_id}/rectification/{what}")
-def rectification_upload(request: Request, unit_id: int, what: str, file: UploadFile = File(...),
-                         year: int | None = Form(None),
+@router.post("/units/{unit_id}/rectification/{what}", dependencies=[Depends(upload_slot)])
+def rectification_upload(request: Request, unit_id: Id, what: str, file: UploadFile = File(...),
+                         year: YearField = None,
                          caller: Caller = Depends(form_caller), session: Session = Depends(db_session)) -> Response:
     unit = _unit(session, caller, unit_id, Action.SUBMIT_FOR_UNIT)
     if what not in RECTIFICATION_KINDS:
-        raise Refused(404, "页面不存在 (not found)")
+        raise not_found()
+    for_year = _year(session, unit, year)
     try:
-        submissions.submit_rectification(session, year=_year(session, unit, year), unit_id=unit_id,
-                                         kind=RECTIFICATION_KINDS[what], source=file.file,
-                                         original_name=file.filename or "", by=caller.actor.name, on=today(request))
+        sent = submissions.submit_rectification(session, year=for_year, unit_id=unit_id,
+                                                kind=RECTIFICATION_KINDS[what], source=file.file,
+                                                original_name=file.filename or "", by=caller.actor.name,
+                                                on=today(request))
     except (UploadRefused, IntakeError, RectificationRefused) as exc:
         return _unit_page(request, caller, session, unit, status=422, error=str(exc))
     runner(request).carry_on_ready(session, day=today(request))
-    return RedirectResponse(f"/units/{unit_id}?done=rectification", status_code=303)
+    return RedirectResponse(f"/units/{unit_id}?done={_done(sent, 'rectification')}", status_code=303)
 
 
 @router.get("/uploads/{upload_id}")
-def upload_download(upload_id: int, caller: Caller = Depends(page_caller),
+def upload_download(upload_id: Id, caller: Caller = Depends(page_caller),
                     session: Session = Depends(db_session)) -> Response:
     upload = session.get(Upload, upload_id)
     if upload is None:
-        raise Refused(404, "文件不存在 (not found)")
+        raise not_found()
     if upload.unit_id is None:  # the group's score workbook
         ensure(caller, Action.READ_SELF_CHECKS, hide=True)
     else:
