@@ -35,6 +35,12 @@ STAGE_LABELS: dict[Stage, str] = {
     Stage.WITHDRAWN: "已撤销",
 }
 
+# Self-check forms and their evidence are received from the self-check notice until the group's
+# scores are confirmed (late forms included: lateness is recorded, not refused).
+INTAKE_STAGES: tuple[Stage, ...] = (Stage.SELF_CHECK, Stage.GROUP_ASSESSMENT)
+
+
+
 # (from, to) → what the move means. Send-back paths are moves like any other.
 TRANSITIONS: dict[tuple[Stage, Stage], str] = {
     (Stage.DRAFT, Stage.DRAFT): "实施方案退回修改 (scheme returned for revision)",

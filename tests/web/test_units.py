@@ -6,13 +6,22 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from sqlmodel import Session, select
+from sqlalchemy import update
+from sqlmodel import Session, col, select
 
 from models.assessment import Assessment, SelfCheckStatus
 from models.cycle import Cycle
+from models.stages import STAGE_LABELS, Stage
 from models.units import Category
 from models.uploads import Upload, UploadKind
-from tests.web.conftest import Browser, csrf_of, log_in, open_self_check, raw_post, unit_id
+from tests.web.conftest import (
+    Browser,
+    csrf_of,
+    log_in,
+    open_self_check,
+    raw_post,
+    unit_id,
+)
 from zwgk.core.settings import get_settings
 from zwgk.demo.filler import fill_self_check_form
 from zwgk.intake.forms import regular_criteria
@@ -187,3 +196,27 @@ def test_files_over_the_limit_are_refused_with_a_clear_message(client: Browser, 
         assert status == 413 and "超过 1 MB" in page and "返回工作台" in page
     assert workbench.exec(select(Upload)).all() == []
     assert _kept_files() == []
+
+
+@pytest.mark.parametrize("stage", [Stage.DRAFT, Stage.OFFICE_REVIEW, Stage.PUBLISHED])
+def test_forms_and_evidence_are_received_only_while_the_cycle_takes_them(
+        client: Browser, workbench: Session, demo_cycle: Cycle, tmp_path: Path, stage: Stage) -> None:
+    """Before the self-check notice and after the group's scores, a form or a file of evidence
+    posted anyway (an old page, a crafted request) is refused and nothing is kept."""
+    open_self_check(workbench, demo_cycle)
+    own = unit_id(workbench, TOWN)
+    token = log_in(client, "unit1")
+    form = _form(client, own, tmp_path, _full_marks(workbench, demo_cycle))
+    # Set straight in the table: how the cycle got there is not what is tested.
+    workbench.exec(update(Cycle).where(col(Cycle.id) == demo_cycle.id).values(stage=stage))  # type: ignore[call-overload]
+    workbench.commit()
+    label = STAGE_LABELS[stage]
+    sent = client.post(f"/units/{own}/self-check", data={"csrf_token": token, "year": "2025"},
+                       files={"file": ("自查.xlsx", form, "application/octet-stream")})
+    assert sent.status_code == 422 and f"当前处于“{label}”阶段，不再接收" in sent.text
+    sent = client.post(f"/units/{own}/evidence", data={"csrf_token": token, "criterion": "T001", "year": "2025"},
+                       files={"file": ("a.pdf", PDF, "application/pdf")})
+    assert sent.status_code == 422 and f"当前处于“{label}”阶段，不再接收" in sent.text
+    assert workbench.exec(select(Upload)).all() == [] and _kept_files() == []
+    assessment = workbench.exec(select(Assessment).where(Assessment.unit_id == own)).one()
+    assert assessment.self_check_status is SelfCheckStatus.PENDING and assessment.self_score is None

@@ -19,10 +19,11 @@ from xlsxwriter import Workbook
 
 from models.assessment import Assessment, SelfCheckStatus, SelfScore, assessed_units
 from models.audit import record
-from models.cycle import get_cycle
+from models.cycle import Cycle, get_cycle
 from models.deadlines import Deadline, DeadlineKind, DeadlineState
 from models.district import district_profile
 from models.scoring import ZERO
+from models.stages import INTAKE_STAGES, STAGE_LABELS
 from models.units import Unit, category_labels
 from zwgk.adapters.files import file_sha256
 from zwgk.adapters.spreadsheets.xlsx import (
@@ -45,7 +46,7 @@ from zwgk.adapters.spreadsheets.xlsx import (
     write_styled,
 )
 from zwgk.core.actors import OFFICE_ACTOR
-from zwgk.core.errors import ImportReport, Problem
+from zwgk.core.errors import ImportReport, IntakeError, Problem
 from zwgk.core.filenames import join_name
 from zwgk.intake.forms import (
     KIND_LABELS,
@@ -193,6 +194,7 @@ def import_self_checks(session: Session, *, year: int, files: list[Path], receiv
     """
     cycle = get_cycle(session, year)
     assert cycle.id is not None
+    ensure_receiving(cycle)
     context = _context(session, year, cycle.id, only_unit)
     seen: dict[str, tuple[str, str]] = {}  # unit → (file, SHA-256) of its first form in the batch
     problems: list[Problem] = []
@@ -232,6 +234,16 @@ def import_self_checks(session: Session, *, year: int, files: list[Path], receiv
         raise
     report.warnings = warnings
     return report
+
+
+def ensure_receiving(cycle: Cycle) -> None:
+    """Go on only while the cycle receives self-check forms and evidence (IntakeError otherwise):
+    a form or a file sent after the group's scores were confirmed would change nothing that
+    counts, or worse, a self-score the published results were compared with."""
+    if cycle.stage not in INTAKE_STAGES:
+        raise IntakeError(f"{cycle.year} 年度考核当前处于“{STAGE_LABELS[cycle.stage]}”阶段，不再接收自查评分表和佐证材料 "
+                          f"(self-check forms and evidence are received only during "
+                          f"{'、'.join(STAGE_LABELS[s] for s in INTAKE_STAGES)})")
 
 
 def _context(session: Session, year: int, cycle_id: int, only_unit: str | None) -> _Context:

@@ -102,6 +102,7 @@ def submit_self_check(session: Session, *, year: int, unit_id: int, source: Bina
     """A unit's filled self-check form, imported all or nothing as ``zwgk self-check import``
     does; a form of another unit is refused."""
     target = _assessed(session, year, unit_id)
+    self_check.ensure_receiving(target.cycle)
     with received(source, original_name, UploadKind.SELF_CHECK_FORM) as file, _as_named(file, SELF_CHECK_NAME) as path:
         checked = self_check.read_form(session, year=year, cycle_id=target.cycle.id,  # type: ignore[arg-type]
                                        assessment=target.assessment, unit=target.unit, path=path)
@@ -116,6 +117,7 @@ def attach_evidence(session: Session, *, year: int, unit_id: int, criterion_ref:
                     original_name: str, by: str) -> Submitted:
     """Keep a file of evidence (佐证材料) for one regular criterion of the unit."""
     target = _assessed(session, year, unit_id)
+    self_check.ensure_receiving(target.cycle)
     criterion = criterion_for(session, target, criterion_ref, {CriterionKind.REGULAR})
     with received(source, original_name, UploadKind.EVIDENCE) as file:
         return _submit(session, file, lock=("assessment", target.assessment.id), kind=UploadKind.EVIDENCE,  # type: ignore[arg-type]
