@@ -143,11 +143,13 @@ def _run_here(year: int, today: date | None, started_by: str) -> RunInfo:
     """Run the annual flow in this process against this machine's shared local Prefect server
     (zwgk.runner.local_server), found or started, never a temporary server of its own."""
     api = ensure_server()
-    from prefect.settings import PREFECT_API_URL, temporary_settings
+    from prefect.settings import PREFECT_API_URL, PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
     from flows.annual import CycleOptions, annual_assessment
 
-    with temporary_settings({PREFECT_API_URL: api}):
+    # No heartbeat thread: a run that lives only as long as this command needs none to be found
+    # crashed, and joining it at the end cost the command up to a second (it sleeps in 1 s steps).
+    with temporary_settings({PREFECT_API_URL: api, PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
         state = annual_assessment(year, CycleOptions(today=today, started_by=started_by),
                                   return_state=True)
         outcome = state.result()
