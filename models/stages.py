@@ -35,10 +35,11 @@ STAGE_LABELS: dict[Stage, str] = {
     Stage.WITHDRAWN: "已撤销",
 }
 
-# Self-check forms and their evidence are received from the self-check notice until the group's
-# scores are confirmed (late forms included: lateness is recorded, not refused).
-INTAKE_STAGES: tuple[Stage, ...] = (Stage.SELF_CHECK, Stage.GROUP_ASSESSMENT)
-
+# Self-check forms and their evidence are no longer received once the group's scores are
+# confirmed (a form then would change a self-score the results were compared with), nor in a
+# withdrawn cycle. Late forms before that are received (lateness is recorded, not refused).
+INTAKE_CLOSED: tuple[Stage, ...] = (Stage.OFFICE_REVIEW, Stage.LEADING_GROUP_APPROVAL, Stage.PUBLISHED,
+                                    Stage.RECTIFICATION, Stage.CLOSED, Stage.WITHDRAWN)
 
 
 # (from, to) → what the move means. Send-back paths are moves like any other.

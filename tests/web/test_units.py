@@ -198,11 +198,11 @@ def test_files_over_the_limit_are_refused_with_a_clear_message(client: Browser, 
     assert _kept_files() == []
 
 
-@pytest.mark.parametrize("stage", [Stage.DRAFT, Stage.OFFICE_REVIEW, Stage.PUBLISHED])
+@pytest.mark.parametrize("stage", [Stage.OFFICE_REVIEW, Stage.PUBLISHED, Stage.WITHDRAWN])
 def test_forms_and_evidence_are_received_only_while_the_cycle_takes_them(
         client: Browser, workbench: Session, demo_cycle: Cycle, tmp_path: Path, stage: Stage) -> None:
-    """Before the self-check notice and after the group's scores, a form or a file of evidence
-    posted anyway (an old page, a crafted request) is refused and nothing is kept."""
+    """Once the group's scores are confirmed (or the cycle withdrawn), a form or a file of
+    evidence posted anyway (an old page, a crafted request) is refused and nothing is kept."""
     open_self_check(workbench, demo_cycle)
     own = unit_id(workbench, TOWN)
     token = log_in(client, "unit1")
@@ -210,13 +210,14 @@ def test_forms_and_evidence_are_received_only_while_the_cycle_takes_them(
     # Set straight in the table: how the cycle got there is not what is tested.
     workbench.exec(update(Cycle).where(col(Cycle.id) == demo_cycle.id).values(stage=stage))  # type: ignore[call-overload]
     workbench.commit()
-    label = STAGE_LABELS[stage]
+    # A withdrawn year no longer asks the unit anything; a later stage says why it refuses.
+    refused = (404, "该单位没有 2025 年度考核") if stage is Stage.WITHDRAWN else (422, f"当前处于“{STAGE_LABELS[stage]}”阶段，不再接收")
     sent = client.post(f"/units/{own}/self-check", data={"csrf_token": token, "year": "2025"},
                        files={"file": ("自查.xlsx", form, "application/octet-stream")})
-    assert sent.status_code == 422 and f"当前处于“{label}”阶段，不再接收" in sent.text
+    assert sent.status_code == refused[0] and refused[1] in sent.text
     sent = client.post(f"/units/{own}/evidence", data={"csrf_token": token, "criterion": "T001", "year": "2025"},
                        files={"file": ("a.pdf", PDF, "application/pdf")})
-    assert sent.status_code == 422 and f"当前处于“{label}”阶段，不再接收" in sent.text
+    assert sent.status_code == refused[0] and refused[1] in sent.text
     assert workbench.exec(select(Upload)).all() == [] and _kept_files() == []
     assessment = workbench.exec(select(Assessment).where(Assessment.unit_id == own)).one()
     assert assessment.self_check_status is SelfCheckStatus.PENDING and assessment.self_score is None

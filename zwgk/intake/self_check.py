@@ -23,7 +23,7 @@ from models.cycle import Cycle, get_cycle
 from models.deadlines import Deadline, DeadlineKind, DeadlineState
 from models.district import district_profile
 from models.scoring import ZERO
-from models.stages import INTAKE_STAGES, STAGE_LABELS
+from models.stages import INTAKE_CLOSED, STAGE_LABELS
 from models.units import Unit, category_labels
 from zwgk.adapters.files import file_sha256
 from zwgk.adapters.spreadsheets.xlsx import (
@@ -238,12 +238,10 @@ def import_self_checks(session: Session, *, year: int, files: list[Path], receiv
 
 def ensure_receiving(cycle: Cycle) -> None:
     """Go on only while the cycle receives self-check forms and evidence (IntakeError otherwise):
-    a form or a file sent after the group's scores were confirmed would change nothing that
-    counts, or worse, a self-score the published results were compared with."""
-    if cycle.stage not in INTAKE_STAGES:
+    not once the group's scores are confirmed, nor in a withdrawn cycle."""
+    if cycle.stage in INTAKE_CLOSED:
         raise IntakeError(f"{cycle.year} 年度考核当前处于“{STAGE_LABELS[cycle.stage]}”阶段，不再接收自查评分表和佐证材料 "
-                          f"(self-check forms and evidence are received only during "
-                          f"{'、'.join(STAGE_LABELS[s] for s in INTAKE_STAGES)})")
+                          f"(self-check forms and evidence are no longer received at this stage)")
 
 
 def _context(session: Session, year: int, cycle_id: int, only_unit: str | None) -> _Context:

@@ -30,7 +30,7 @@ from models.deadlines import (
 from models.documents import IssuedDocument
 from models.rectification import RectificationItem, RectificationState
 from models.reminders import ESCALATION
-from models.stages import INTAKE_STAGES, STAGE_LABELS, Stage
+from models.stages import STAGE_LABELS, Stage
 from models.units import Unit
 from models.uploads import Upload, UploadKind
 from zwgk.core.settings import get_settings
@@ -245,7 +245,7 @@ def unit_overview(session: Session, *, cycle: Cycle, unit: Unit) -> dict[str, An
         "rectification": item, "rectification_label": STATE_LABELS[item.state] if item else "",
         "uploads": [u for u in uploads_of(session, cycle_id=cycle.id, unit_id=unit.id)
                     if u.kind is not UploadKind.EVIDENCE],
-        "self_check_open": cycle.stage in INTAKE_STAGES,
+        "self_check_open": cycle.stage in (Stage.SELF_CHECK, Stage.GROUP_ASSESSMENT),
     }
 
 
