@@ -64,6 +64,7 @@ def test_the_wheel_holds_everything_and_runs_a_cycle_outside_the_checkout(tmp_pa
     text = "\n".join(p.text for p in Document(str(notice)).paragraphs)
     assert "关于印发《2025年度政务公开工作考核实施方案》的通知" in text
     # The workbench's password rule reads its list of common passwords from the installed package.
-    refused = subprocess.run([zwgk, "accounts", "create", "lin", "--person", "林若川", "--password-stdin"],
+    refused = subprocess.run([zwgk, "accounts", "create", "zhang", "--person", "张明远", "--password-stdin",
+                              "--by", "王晓岚"],
                              input="qwertyuiop12\n", capture_output=True, text=True, cwd=work, env=env)
     assert refused.returncode != 0 and "常见密码" in refused.stdout + refused.stderr

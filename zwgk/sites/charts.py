@@ -35,9 +35,10 @@ class DayFreshness:
 
 def _svg(bars: list[str], label: str, extra: str = "") -> Markup:
     width = len(bars) * (BAR + GAP)
-    return Markup(f'<svg class="spark" xmlns="http://www.w3.org/2000/svg" width="{width}" height="{HEIGHT}" '
-                  f'viewBox="0 0 {width} {HEIGHT}" role="img" aria-label="{escape(label)}">'
-                  f'<title>{escape(label)}</title>{extra}{"".join(bars)}</svg>')
+    svg = (f'<svg class="spark" xmlns="http://www.w3.org/2000/svg" width="{width}" height="{HEIGHT}" '
+           f'viewBox="0 0 {width} {HEIGHT}" role="img" aria-label="{escape(label)}">'
+           f'<title>{escape(label)}</title>{extra}{"".join(bars)}</svg>')
+    return Markup(svg)  # nosec B704 (every text in it is escaped here or in _bar; the rest are numbers)
 
 
 def _bar(i: int, height: int, colour: str, tip: str) -> str:

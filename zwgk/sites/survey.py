@@ -231,7 +231,7 @@ class _UnitRound:
                     where.setdefault(link.url, (column, link.text))
         again = [url for url in where if url in self.plan.dead_links]
         fresh = sorted((url for url in where if url not in self.answers and url not in self.plan.dead_links),
-                       key=lambda url: hashlib.sha1(f"{self.today}|{url}".encode()).hexdigest())
+                       key=lambda url: hashlib.sha1(f"{self.today}|{url}".encode(), usedforsecurity=False).hexdigest())
         for url in again + fresh[:self.settings.site_max_links]:
             if url not in self.answers:
                 await self._fetch(url, read=False)
