@@ -116,3 +116,31 @@ def test_only_http_addresses_are_opened(tmp_path: Any) -> None:
     for url in (f"file://{secret}", "ftp://127.0.0.1/x", "gopher://x"):
         with pytest.raises(ValueError, match="http"):
             send_json("GET", url, timeout=1)
+
+
+@pytest.mark.parametrize(("where", "text"), [
+    ("profiles.toml", 'active = "office"\n[profiles.office]\nPREFECT_API_URL = "http://10.0.0.5:4200/api"\n'),
+    (".env", "PREFECT_API_URL=http://10.0.0.5:4200/api\n"),
+    ("prefect.toml", '[api]\nurl = "http://10.0.0.5:4200/api"\n'),
+    ("pyproject.toml", '[tool.prefect.api]\nurl = "http://10.0.0.5:4200/api"\n'),
+    ("PREFECT_PROFILE=local", ""),
+])
+def test_a_server_named_outside_the_environment_is_found(tmp_path: Any, monkeypatch: pytest.MonkeyPatch,
+                                                         where: str, text: str) -> None:
+    """Without PREFECT_API_URL in the environment the settings are read from Prefect only when a
+    profile or settings file could name a server; each of those is then honoured."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    monkeypatch.delenv("PREFECT_PROFILE", raising=False)
+    monkeypatch.delenv("PREFECT_PROFILES_PATH", raising=False)
+    monkeypatch.setenv("PREFECT_HOME", str(home))
+    monkeypatch.setenv("HOME", str(tmp_path / "user"))  # no ~/.prefect of the machine's user
+    assert not prefect_api._settings_beyond_environment()
+    assert prefect_api.setting("PREFECT_API_URL") is None
+    if where.startswith("PREFECT_PROFILE="):
+        monkeypatch.setenv("PREFECT_PROFILE", where.split("=")[1])
+    else:
+        (home if where == "profiles.toml" else tmp_path).joinpath(where).write_text(text)
+    assert prefect_api._settings_beyond_environment()

@@ -97,6 +97,7 @@ class Settings(BaseSettings):
                                      description="两份年报正文相同比例达到此值即列为“文字雷同”（0–1）")
     local_server_idle_min: float = Field(
         default=15, gt=0, description="本机共用的 Prefect 服务器空闲多少分钟后自动停止（嵌入模式）")
+    warm_runner: bool = Field(default=True, description="嵌入模式下由预先加载好的本机进程运行流程（关闭则在命令自身的进程中运行）")
 
     # Website monitoring (zwgk.sites): how politely and how far pages are fetched, and the lines.
     site_timeout_s: float = Field(default=15.0, gt=0, description="打开一个网页的时限（秒），超时即无法访问")

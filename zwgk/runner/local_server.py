@@ -32,7 +32,7 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from zwgk.core.settings import get_settings
 
@@ -50,25 +50,28 @@ def prefect_home() -> Path:
 
 
 @contextmanager
-def _locked(path: Path) -> Iterator[None]:
-    """An exclusive lock on ``path`` between processes, held while the block runs."""
+def locked(path: Path, *, wait: bool = True) -> Iterator[IO[bytes]]:
+    """An exclusive lock on ``path`` between processes, held while the block runs (its open file
+    is yielded). Without ``wait``, BlockingIOError when another process holds it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("a+b") as handle:
         if os.name == "posix":
             import fcntl
 
-            fcntl.flock(handle, fcntl.LOCK_EX)
+            fcntl.flock(handle, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
         else:  # pragma: no cover (Windows)
             import msvcrt
 
             while True:
                 try:
-                    msvcrt.locking(handle.fileno(), msvcrt.LK_LOCK, 1)
+                    msvcrt.locking(handle.fileno(), msvcrt.LK_LOCK if wait else msvcrt.LK_NBLCK, 1)
                     break
                 except OSError:
+                    if not wait:
+                        raise BlockingIOError(str(path)) from None
                     time.sleep(0.1)
         try:
-            yield
+            yield handle
         finally:
             if os.name == "posix":
                 import fcntl
@@ -76,9 +79,10 @@ def _locked(path: Path) -> Iterator[None]:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _read_state(home: Path) -> dict[str, Any] | None:
+def read_state(home: Path, name: str = STATE_FILE) -> dict[str, Any] | None:
+    """The state file ``name`` in ``home`` if it names a port and a token, else None."""
     try:
-        state = json.loads((home / STATE_FILE).read_text("utf-8"))
+        state = json.loads((home / name).read_text("utf-8"))
     except (OSError, ValueError):
         return None
     return state if isinstance(state, dict) and {"port", "token"} <= state.keys() else None
@@ -88,7 +92,7 @@ def _answers(state: dict[str, Any]) -> bool:
     """Whether the server the state names is up and is the one that wrote it (its token)."""
     url = f"http://127.0.0.1:{int(state['port'])}{IDENTITY_PATH}"
     try:
-        with urllib.request.urlopen(url, timeout=3) as response:  # noqa: S310 (loopback, our own port)
+        with urllib.request.urlopen(url, timeout=3) as response:  # nosec B310 (http on loopback, our own port)
             return bool(json.loads(response.read()).get("token") == state["token"])
     except (OSError, ValueError):
         return False
@@ -105,8 +109,8 @@ def ensure_server(timeout: float = 180.0) -> str:
     RuntimeError (naming the log file) when a new server does not come up within ``timeout``.
     """
     home = prefect_home()
-    with _locked(home / LOCK_FILE):
-        state = _read_state(home)
+    with locked(home / LOCK_FILE):
+        state = read_state(home)
         if state is not None and _answers(state):
             return api_url_of(state)
         (home / STATE_FILE).unlink(missing_ok=True)
@@ -120,24 +124,24 @@ def _start(home: Path, timeout: float) -> str:
     env.update(PREFECT_UI_ENABLED="0", PREFECT_SERVER_ANALYTICS_ENABLED="false",
                PREFECT__SERVER_EPHEMERAL="1", PREFECT__SERVER_FINAL="1")
     with (home / LOG_FILE).open("ab") as log:
-        launcher = subprocess.run([sys.executable, "-m", "zwgk.runner.local_server", str(home)],  # noqa: S603
+        launcher = subprocess.run([sys.executable, "-P", "-m", "zwgk.runner.local_server", str(home)],  # noqa: S603
                                   env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=log,
                                   timeout=60, check=False)
     pid = int(launcher.stdout.strip() or 0)
     deadline = time.monotonic() + timeout
-    while pid and time.monotonic() < deadline and _alive(pid):
-        state = _read_state(home)
+    while pid and time.monotonic() < deadline and alive(pid):
+        state = read_state(home)
         if state is not None and state.get("pid") == pid and _answers(state):
             return api_url_of(state)
         time.sleep(0.1)
-    if pid and _alive(pid):
+    if pid and alive(pid):
         os.kill(pid, signal.SIGTERM)
     tail = (home / LOG_FILE).read_text("utf-8", "replace")[-2000:]
     raise RuntimeError(f"本机 Prefect 服务器未能启动（日志：{home / LOG_FILE}）(local Prefect server did not "
                        f"start):\n{tail}")
 
 
-def _alive(pid: int) -> bool:
+def alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -147,10 +151,10 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _detach(home: Path) -> None:
-    """Become a daemon: fork, tell the launcher the server's pid on stdout and let it go; the
-    server runs in a session of its own with its output in the log file."""
-    log = (home / LOG_FILE).open("ab")
+def detach(home: Path, log_name: str) -> None:
+    """Become a daemon: fork, tell the launcher the daemon's pid on stdout and let it go; the
+    daemon runs in a session of its own with its output in the log file ``log_name``."""
+    log = (home / log_name).open("ab")
     pid = os.fork()
     if pid:
         sys.stdout.write(f"{pid}\n")
@@ -208,13 +212,13 @@ def serve(home: Path) -> None:
         server.run(sockets=[sock])
     finally:
         with suppress(OSError):
-            if (_read_state(home) or {}).get("token") == token:
+            if (read_state(home) or {}).get("token") == token:
                 (home / STATE_FILE).unlink()
 
 
 if __name__ == "__main__":
     if os.name == "posix":
-        _detach(Path(sys.argv[1]))
+        detach(Path(sys.argv[1]), LOG_FILE)
     else:  # pragma: no cover (Windows: the launcher's child serves)
         sys.stdout.write(f"{os.getpid()}\n")
         sys.stdout.flush()

@@ -8,13 +8,15 @@ here with the standard library.
 
 Settings: when ``PREFECT_API_URL`` is in the environment (as `zwgk serve` and the README's
 multi-machine set-up give it), it and ``PREFECT_API_KEY`` / ``PREFECT_API_AUTH_STRING`` are read
-from the environment; otherwise from Prefect's active profile, which imports Prefect.
+from the environment; otherwise from Prefect's active profile, which imports Prefect, unless no
+profile or settings file could name a server (then the environment is all there is).
 """
 
 import base64
 import json
 import os
 import time
+from pathlib import Path
 from typing import Any
 
 from zwgk.adapters.http import send_json
@@ -23,14 +25,37 @@ from zwgk.adapters.http import send_json
 RETRIED = (429, 502, 503)
 RETRIES = 5
 
+
 def setting(name: str) -> str | None:
     """A Prefect setting such as ``PREFECT_API_KEY`` (see the module's docstring); None when unset."""
-    if os.environ.get("PREFECT_API_URL"):
+    if os.environ.get("PREFECT_API_URL") or not _settings_beyond_environment():
         return os.environ.get(name) or None
     import prefect.settings
 
     value = getattr(prefect.settings, name).value()
     return str(value.get_secret_value() if hasattr(value, "get_secret_value") else value) if value else None
+
+
+def _settings_beyond_environment() -> bool:
+    """Whether Prefect could find a server named outside the environment: a profile chosen by
+    ``PREFECT_PROFILE`` (Prefect's own ``local`` names one), a profiles file, or a ``.env``,
+    ``prefect.toml`` or ``pyproject.toml`` with Prefect settings in the working folder. Without
+    any (an office machine in embedded mode), the environment is all there is, and asking Prefect
+    would cost the command its import (1–2 s) for nothing."""
+    if os.environ.get("PREFECT_PROFILE", "ephemeral") != "ephemeral":
+        return True
+    home = Path(os.environ.get("PREFECT_HOME") or "~/.prefect").expanduser()
+    candidates = {Path(os.environ.get("PREFECT_PROFILES_PATH") or home / "profiles.toml"): "API_URL",
+                  Path("~/.prefect/profiles.toml").expanduser(): "API_URL", Path(".env"): "PREFECT_",
+                  Path("prefect.toml"): "", Path("pyproject.toml"): "[tool.prefect"}
+    for path, mark in candidates.items():
+        try:
+            text = path.read_text("utf-8", "replace")
+        except OSError:
+            continue
+        if mark in text:
+            return True
+    return False
 
 
 def ui_url() -> str | None:

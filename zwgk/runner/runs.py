@@ -17,7 +17,7 @@ from zwgk.adapters.db import session_scope
 from zwgk.core.actors import OFFICE_ACTOR
 from zwgk.core.clock import office_today
 from zwgk.cycle import gates, steps
-from zwgk.runner import prefect_api
+from zwgk.runner import prefect_api, warm
 from zwgk.runner.local_server import ensure_server
 from zwgk.setup.readiness import require_ready
 
@@ -140,17 +140,8 @@ def _refuse_today_for_deployment(flow_run_id: str | None, today: date | None) ->
 
 
 def _run_here(year: int, today: date | None, started_by: str) -> RunInfo:
-    """Run the annual flow in this process against this machine's shared local Prefect server
-    (zwgk.runner.local_server), found or started, never a temporary server of its own."""
-    api = ensure_server()
-    from prefect.settings import PREFECT_API_URL, PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
-
-    from flows.annual import CycleOptions, annual_assessment
-
-    # No heartbeat thread: a run that lives only as long as this command needs none to be found
-    # crashed, and joining it at the end cost the command up to a second (it sleeps in 1 s steps).
-    with temporary_settings({PREFECT_API_URL: api, PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
-        state = annual_assessment(year, CycleOptions(today=today, started_by=started_by),
-                                  return_state=True)
-        outcome = state.result()
-    return RunInfo(str(state.state_details.flow_run_id), None, str(outcome))
+    """Run the annual flow on this machine against its shared local Prefect server
+    (zwgk.runner.local_server), found or started, never a temporary server of its own; in the
+    warm runner when one is up (zwgk.runner.warm), else in this process."""
+    ran = warm.run(ensure_server(), year, today, started_by)
+    return RunInfo(ran.flow_run_id, None, ran.outcome)
