@@ -3,12 +3,7 @@
 it (the browser reports every violation on its console). Screenshots of every page at 390 and
 1280 px wide are left in the test's temporary folder (shots/)."""
 
-import os
 import shutil
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from datetime import date
 from decimal import Decimal
@@ -22,7 +17,7 @@ from models.assessment import Assessment
 from models.cycle import transition
 from models.stages import Stage
 from models.units import Category, Unit
-from tests.flows.conftest import free_port
+from tests.web.serving import serve_process
 from zwgk.adapters.db import get_engine, init_schema
 from zwgk.core.settings import get_settings
 from zwgk.cycle.steps import start_cycle
@@ -36,7 +31,6 @@ CHROMIUM = shutil.which("chromium")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed")
 PASSWORD = "browser-pass-1"
 TOWN = "青岚镇（演示）"
-REPO = Path(__file__).parents[2]
 
 
 def publish_results(session: Session, *, year: int, on: date, out: Path) -> str:
@@ -77,27 +71,8 @@ def served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[st
         for login, person, unit in (("leader", "张明远", None), ("office", "刘静怡", None), ("town", None, TOWN)):
             create_account(session, login=login, person=person, unit=unit, password=PASSWORD, actor="测试")
     get_settings.cache_clear()
-    port = free_port()
-    env = dict(os.environ, ZWGK_OUT_DIR=str(out), PREFECT_HOME=str(tmp_path / "prefect"),
-               PREFECT_SERVER_ANALYTICS_ENABLED="false")
-    log = (tmp_path / "web.log").open("wb")
-    server = subprocess.Popen([sys.executable, "-c", "from zwgk.cli.app import main; main()", "web", "--port", str(port),
-                               "--today", "2026-01-07", "--db", url], env=env, cwd=REPO, stdout=log, stderr=log)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 240  # a loaded machine imports slowly
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/login", timeout=5).close()
-                break
-            except OSError:
-                assert server.poll() is None and time.monotonic() < deadline, (tmp_path / "web.log").read_text()
-                time.sleep(0.5)
+    with serve_process(tmp_path, url, "--today", "2026-01-07", ZWGK_OUT_DIR=str(out)) as (_server, base):
         yield base, circular
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
-        log.close()
 
 
 def public_and_error_pages(page: Any, base: str, shoot: Callable[[Any, str], None]) -> None:
