@@ -146,6 +146,24 @@ def test_late_and_missing_reports(session: Session, demo_cycle: Cycle, tmp_path:
     assert ENTERPRISE not in lines and lines[TOWN].versions == 1
 
 
+def test_a_due_day_set_by_the_district_decides_what_is_late(
+        session: Session, demo_cycle: Cycle, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ZWGK_REPORT_DUE", "02-15")
+    get_settings.cache_clear()  # the autouse fixture undoes the variable and clears the cache again after
+    on_time = handin(session, TOWN, build_docx(tmp_path / "on_time.docx", Report()), on=date(2026, 2, 10))
+    assert on_time.findings == []
+    late = handin(session, OTHER_TOWN, build_docx(tmp_path / "late.docx", Report(unit_title="云雾镇人民政府", seed=11)),
+                  on=date(2026, 2, 16))
+    assert rules(late) == ["late"]
+    assert (late.findings[0].expected, late.findings[0].found) == ("2026-02-15", "2026-02-16")
+    lines = {line.unit.name: line for line in district_table(session, year=2025, today=date(2026, 2, 16))}
+    assert lines[TOWN].status == "按时报送" and lines[OTHER_TOWN].status == "逾期报送"
+    refresh_findings(session, year=2025, today=date(2026, 2, 15))
+    assert not [x for x, _u in current_findings(session, year=2025) if x.rule is ReportRule.MISSING]
+    refresh_findings(session, year=2025, today=date(2026, 2, 16))
+    missing = {u.name for x, u in current_findings(session, year=2025) if x.rule is ReportRule.MISSING}
+    assert DEPARTMENT in missing and not missing & {TOWN, OTHER_TOWN}
+
 def test_reports_of_two_units_largely_the_same(session: Session, demo_cycle: Cycle, tmp_path: Path) -> None:
     handin(session, TOWN, build_docx(tmp_path / "a.docx", Report(seed=3)))
     copied = handin(session, OTHER_TOWN, build_docx(tmp_path / "b.docx", Report(unit_title="云雾镇人民政府", seed=3)))
@@ -157,6 +175,21 @@ def test_reports_of_two_units_largely_the_same(session: Session, demo_cycle: Cyc
     other = handin(session, OTHER_TOWN, build_docx(tmp_path / "c.docx", Report(unit_title="云雾镇人民政府", seed=11)))
     assert other.findings == []
 
+
+def test_a_report_largely_copied_from_the_units_own_report_of_last_year(
+        session: Session, demo_cycle: Cycle, tmp_path: Path) -> None:
+    handin(session, TOWN, build_docx(tmp_path / "2024.docx", Report(year=2024, seed=5)), year=2024,
+           on=date(2025, 1, 15))
+    copied = handin(session, TOWN, build_docx(tmp_path / "2025.docx", Report(seed=5)))
+    similar = [x for x in copied.findings if x.rule is ReportRule.SIMILAR_TEXT]
+    assert len(similar) == 1 and similar[0].found == "100" and similar[0].expected == "60"
+    assert "正文与本单位2024年度报告相同的比例为 100%" in similar[0].detail and "最长相同段落" in similar[0].detail
+    # Rewritten: a second version in words of its own leaves no similarity finding current.
+    rewritten = handin(session, TOWN, build_docx(tmp_path / "2025-v2.docx", Report(seed=21)))
+    assert rewritten.version.seq == 2
+    assert ReportRule.SIMILAR_TEXT not in [x.rule for x in rewritten.findings]
+    kept = session.get(ReportFinding, similar[0].id)
+    assert kept is not None and not kept.current
 
 def test_last_years_report_on_file(session: Session, demo_cycle: Cycle, tmp_path: Path) -> None:
     this_year = handin(session, TOWN, build_docx(tmp_path / "2025.docx", Report()))

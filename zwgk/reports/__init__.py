@@ -20,8 +20,8 @@ What it holds, from the pure core outwards:
 
 The modules up to ``similarity`` are pure: no database session, no document rendering, no I/O
 but reading the file handed to them; they import ``models`` (for the rule names), the settings (for
-the limits), two pure helpers (``zwgk.uploads.sniff``, ``zwgk.documents.contexts.cn_date``) and
-each other. The others may also import the application modules of ``zwgk``
+the limits), two pure helpers (``zwgk.intake.uploads.sniff``, ``zwgk.documents.contexts.cn_date``)
+and each other. The others may also import the application modules of ``zwgk``
 (deadlines, daily, district, lookup, inputs, uploads, unique_rows, documents). Nothing here imports
-Prefect. Entry points: ``zwgk.commands.reports`` and ``zwgk.web.routes.reports``.
+Prefect. Entry points: ``zwgk.cli.reports`` and ``zwgk.web.routes.reports``.
 """
