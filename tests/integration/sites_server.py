@@ -88,6 +88,7 @@ class Site:
         self.requests: list[str] = []
         self.user_agents: set[str] = set()
         self.in_flight = self.most_in_flight = 0
+        self.arrivals: list[float] = []  # when each request arrived (time.monotonic)
         self._lock = threading.Lock()
         self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.site = self
@@ -115,11 +116,13 @@ class Site:
         with self._lock:
             self.in_flight += 1
             self.most_in_flight = max(self.most_in_flight, self.in_flight)
+            self.arrivals.append(time.monotonic())
             self.requests.append(handler.path)
             # The header arrives as latin-1 text; the office's name in it was sent as UTF-8.
             self.user_agents.add(handler.headers.get("User-Agent", "").encode("latin-1").decode("utf-8", "replace"))
         if self.tracker:
             self.tracker.enter(self.port)
+        done = False
         try:
             response = self.pages.get(handler.path) or Response(b"<h1>404</h1>", 404, {"Content-Type": "text/html"})
             time.sleep(response.delay)
@@ -128,12 +131,21 @@ class Site:
                 handler.send_header(name, value)
             handler.send_header("Content-Length", str(len(response.body)))
             handler.end_headers()
+            # Out of flight before the last bytes go: once the client has them it may ask again at
+            # once, before this thread gets to run, and that is one request after another, not two
+            # at a time.
+            self._leave()
+            done = True
             handler.wfile.write(response.body)
         finally:
-            if self.tracker:
-                self.tracker.leave(self.port)
-            with self._lock:
-                self.in_flight -= 1
+            if not done:
+                self._leave()
+
+    def _leave(self) -> None:
+        if self.tracker:
+            self.tracker.leave(self.port)
+        with self._lock:
+            self.in_flight -= 1
 
 
 @contextmanager

@@ -303,3 +303,45 @@ def test_a_unit_whose_check_breaks_does_not_stop_the_others(monitor: Session, tm
         report = run_check(monitor, day=TODAY)
     assert report.failed == [f"{VILLAGE}：检查中断，本轮未判断 (ValueError: 无法解析)"]
     assert findings(monitor) == {(TOWN, FindingRule.BLANK_COLUMN, Severity.PROBLEM, "政府信息公开")}
+
+
+def test_requests_to_one_host_are_spaced_by_the_pause(monitor: Session, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ZWGK_SITE_PAUSE_S", "0.25")
+    monkeypatch.setenv("ZWGK_SITE_MAX_ITEMS", "0")  # fewer requests: the registered pages suffice
+    monkeypatch.setenv("ZWGK_SITE_MAX_LINKS", "0")
+    get_settings.cache_clear()
+    with Site(government_site(TODAY)) as site:
+        register(monitor, tmp_path, site_rows(TOWN, site), TODAY)
+        run_check(monitor, day=TODAY)
+    gaps = [later - earlier for earlier, later in zip(site.arrivals, site.arrivals[1:], strict=False)]
+    assert len(gaps) >= 6 and min(gaps) >= 0.25 * 0.95, gaps
+
+
+def test_a_columns_pubdate_meta_tag_is_its_publication_date(monitor: Session, tmp_path: Path) -> None:
+    """《政府网站发展指引》's PubDate tag dates a column whose list shows only older items."""
+    pages = government_site(TODAY)
+    stale = [(f"/news/2026/t{i}.html", f"某某镇召开安全生产专题会议第{i}号工作安排", ago(TODAY, 20 + i))
+             for i in range(1, 5)]
+    pages["/news/"] = page(document(list_html(stale), meta={"PubDate": f"{ago(TODAY, 2):%Y-%m-%d} 09:30"}))
+    with Site(pages) as site:
+        register(monitor, tmp_path, site_rows(TOWN, site), TODAY)
+        run_check(monitor, day=TODAY)
+        assert findings(monitor) == set()
+        pages["/news/"] = page(document(list_html(stale)))  # the same list without the tag
+        run_check(monitor, day=TODAY + timedelta(days=1))
+    assert findings(monitor) == {(TOWN, FindingRule.COLUMN_STALE, Severity.PROBLEM, "要闻动态")}
+
+
+def test_each_probe_records_its_status_and_time(monitor: Session, tmp_path: Path) -> None:
+    assert type(get_settings()).model_fields["site_timeout_s"].default == 15  # the national line
+    pages = government_site(TODAY)
+    pages["/"] = page(pages["/"].body.decode(), delay=0.15)
+    with Site(pages) as site:
+        register(monitor, tmp_path, site_rows(TOWN, site), TODAY)
+        run_probe(monitor, day=TODAY)
+        pages["/"] = Response(b"maintenance", 503)
+        run_probe(monitor, day=TODAY)
+    ok, down = monitor.exec(select(SiteProbe).where(SiteProbe.source == "probe").order_by(col(SiteProbe.id))).all()
+    assert (ok.ok, ok.status, ok.day) == (True, 200, TODAY) and 150 <= ok.elapsed_ms < 2000
+    assert (down.ok, down.status) == (False, 503) and down.at >= ok.at
