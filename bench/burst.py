@@ -140,13 +140,14 @@ def burst(base: str, sessions: dict[str, tuple[httpx.Client, str, int, Path]], e
     jobs = []
     for login, (client, token, unit, form) in sessions.items():
         jobs.append((client, f"/units/{unit}/self-check",
-                     multipart({"csrf_token": token}, "form.xlsx", form.read_bytes(), "application/octet-stream"),
+                     multipart({"csrf_token": token, "year": str(YEAR)}, "form.xlsx", form.read_bytes(),
+                               "application/octet-stream"),
                      login))
         if with_evidence:
             criterion = "T001" if "乡镇" in form.name else "D001"
             jobs.append((client, f"/units/{unit}/evidence",
-                         multipart({"csrf_token": token, "criterion": criterion}, "evidence.pdf", evidence,
-                                   "application/pdf"), login))
+                         multipart({"csrf_token": token, "criterion": criterion, "year": str(YEAR)},
+                                   "evidence.pdf", evidence, "application/pdf"), login))
     start = threading.Barrier(len(jobs) + 1)
     latencies: list[float] = []
     errors: list[str] = []
