@@ -85,8 +85,8 @@ def build(db: str, units: int, inbox: Path) -> dict[str, tuple[int, Path]]:
     return accounts  # type: ignore[return-value]
 
 
-def serve(db: str, folder: Path) -> tuple[subprocess.Popen[bytes], str]:
-    """`zwgk web` on a free loopback port, once it answers."""
+def serve(db: str, folder: Path, workers: int) -> tuple[subprocess.Popen[bytes], str]:
+    """`zwgk web --workers N` on a free loopback port, once it answers."""
     import socket
 
     with socket.socket() as probe:
@@ -96,7 +96,7 @@ def serve(db: str, folder: Path) -> tuple[subprocess.Popen[bytes], str]:
                ZWGK_AUDIT_WITNESS=str(folder / "witness.jsonl"), PREFECT_HOME=str(folder / "prefect"),
                PREFECT_SERVER_ANALYTICS_ENABLED="false")
     server = subprocess.Popen([sys.executable, "-c", "from zwgk.cli.app import main; main()", "web", "--port", str(port), "--db", db,
-                               "--today", "2026-01-08"], env=env, cwd=REPO,
+                               "--today", "2026-01-08", "--workers", str(workers)], env=env, cwd=REPO,
                               stdout=(folder / "web.log").open("wb"), stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     for _ in range(600):
@@ -211,15 +211,32 @@ def figures(latencies: list[float]) -> dict[str, float]:
             "p95_s": round(ordered[max(0, int(len(ordered) * 0.95) - 1)], 3), "worst_s": round(ordered[-1], 3)}
 
 
+def tree(pid: int) -> list[int]:
+    """The process and its descendants (the workbench's worker processes)."""
+    found, pending = [], [pid]
+    while pending:
+        current = pending.pop()
+        found.append(current)
+        for task in Path(f"/proc/{current}/task").glob("*/children"):
+            pending += [int(child) for child in task.read_text().split()]
+    return found
+
+
 def cpu_seconds(pid: int) -> float:
-    """User and system processor time the process has used so far."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """User and system processor time the process and its descendants have used so far."""
+    total = 0
+    for member in tree(pid):
+        fields = Path(f"/proc/{member}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def peak_rss_mb(pid: int) -> float:
-    status = Path(f"/proc/{pid}/status").read_text()
-    return round(int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM"))) / 1024, 1)
+    """The largest peak resident memory (VmHWM) among the process and its descendants."""
+    def peak(member: int) -> int:
+        status = Path(f"/proc/{member}/status").read_text()
+        return int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM")))
+    return round(max(peak(member) for member in tree(pid)) / 1024, 1)
 
 
 def main() -> None:
@@ -227,6 +244,8 @@ def main() -> None:
     parser.add_argument("--units", type=int, default=200)
     parser.add_argument("--evidence-kb", type=int, default=1024)
     parser.add_argument("--db", help="an empty database (default: SQLite in a temporary folder)")
+    parser.add_argument("--workers", type=int, default=min(4, os.cpu_count() or 1),
+                        help="the workbench's processes (default: as `zwgk web`, one per processor, at most 4)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="zwgk-burst-") as temp:
         folder = Path(temp)
@@ -235,7 +254,7 @@ def main() -> None:
                           ZWGK_AUDIT_WITNESS=str(folder / "witness.jsonl"))
         log(f"setting up {args.units} units on {db.split(':')[0]} …")
         accounts = build(db, args.units, folder / "forms")
-        server, base = serve(db, folder)
+        server, base = serve(db, folder, args.workers)
         try:
             log("logging every unit in …")
             sessions = {}
@@ -250,7 +269,7 @@ def main() -> None:
             wall = time.perf_counter() - wall_before
             log("the same forms again …")
             again, again_errors, _ = burst(base, sessions, evidence, with_evidence=False)
-            result = {"database": db.split(":")[0], "units": args.units, "uploads": len(latencies),
+            result = {"database": db.split(":")[0], "workers": args.workers, "units": args.units, "uploads": len(latencies),
                       "evidence_kb": args.evidence_kb, **figures(latencies), "errors": len(errors),
                       "first_errors": errors[:5], "login_page_worst_s": round(max(logins), 3),
                       "login_page_asked": len(logins), "burst_wall_s": round(wall, 2),

@@ -4,6 +4,7 @@ nothing, no upload waits for its import, and the login page answers throughout. 
 bench/burst.py's; this test checks what is kept.) Also: the guard that fails any test in which an
 async route or dependency touches the database does catch one."""
 
+import os
 import threading
 from collections import Counter
 from decimal import Decimal
@@ -22,7 +23,7 @@ from models.cycle import Cycle
 from models.units import Unit
 from models.uploads import Upload, UploadKind
 from tests.web.conftest import PASSWORD, csrf_of, open_self_check
-from tests.web.serving import LOOP_CHECKOUTS, Served
+from tests.web.serving import LOOP_CHECKOUTS, Browser, Served, serve_process
 from zwgk.adapters.db import get_engine
 from zwgk.core.settings import get_settings
 from zwgk.demo.filler import fill_self_check_form
@@ -59,7 +60,7 @@ def _forms(session: Session, cycle: Cycle, folder: Path, units: list[Unit]) -> t
     return forms, [lines[unit.category][0].ref for unit in units]
 
 
-def _browser(served: Served, session: Session, unit: Unit) -> tuple[httpx.Client, str]:
+def _browser(served: "Served | WorkerProcesses", session: Session, unit: Unit) -> tuple[httpx.Client, str]:
     login = session.exec(select(Account.login).where(Account.unit_id == unit.id)).one()
     browser = served.browser(**{"X-Forwarded-For": f"10.4.{unit.id}.1"})
     token = csrf_of(browser.get("/login").text)
@@ -67,7 +68,7 @@ def _browser(served: Served, session: Session, unit: Unit) -> tuple[httpx.Client
     return browser, csrf_of(browser.get("/password").text)
 
 
-def _send_all(served: Served, jobs: list[tuple[httpx.Client, str, dict[str, str], tuple[str, bytes, str]]]
+def _send_all(served: "Served | WorkerProcesses", jobs: list[tuple[httpx.Client, str, dict[str, str], tuple[str, bytes, str]]]
               ) -> tuple[list[httpx.Response], int]:
     """Every job at the same moment; the answers, and how often the login page answered meanwhile."""
     start = threading.Barrier(len(jobs) + 1)
@@ -97,7 +98,42 @@ def _send_all(served: Served, jobs: list[tuple[httpx.Client, str, dict[str, str]
     return answers, login_answers[0]
 
 
+class WorkerProcesses:
+    """`zwgk web --workers N` in processes of its own, reached as ``Served`` is."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+    def browser(self, **headers: str) -> Browser:
+        return Browser(base_url=self.url, follow_redirects=False, timeout=120, headers=headers)
+
+
 def test_a_burst_of_uploads_keeps_each_exactly_once(served: Served, workbench: Session, tmp_path: Path) -> None:
+    _burst_keeps_each_upload_once(served, workbench, tmp_path)
+
+
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def test_worker_processes_share_the_burst_and_keep_each_upload_once(workbench: Session, tmp_path: Path) -> None:
+    """Sessions, the throttle, the locks and the exactly-once rule hold across the workbench's
+    processes: the burst is answered by both, each from the database they share."""
+    url = workbench.get_bind().url.render_as_string(hide_password=False)
+    with serve_process(tmp_path, url, "--today", "2026-01-08", "--workers", "2") as (server, base):
+        children = [int(child) for task in Path(f"/proc/{server.pid}/task").glob("*/children")
+                    for child in task.read_text().split()]
+        # uvicorn's worker processes (multiprocessing also starts a resource tracker)
+        workers = [pid for pid in children if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()]
+        assert len(workers) == 2, [Path(f"/proc/{pid}/cmdline").read_bytes() for pid in children]
+        before = [_cpu_seconds(pid) for pid in workers]
+        _burst_keeps_each_upload_once(WorkerProcesses(base), workbench, tmp_path)
+        worked = [_cpu_seconds(pid) - was for pid, was in zip(workers, before, strict=True)]
+    assert min(worked) > 0.2, worked  # each process answered part of the burst
+
+
+def _burst_keeps_each_upload_once(served: Served | WorkerProcesses, workbench: Session, tmp_path: Path) -> None:
     cycle = workbench.exec(select(Cycle)).one()
     open_self_check(workbench, cycle)
     units = _units_with_accounts(workbench)

@@ -1,5 +1,6 @@
 """``zwgk web``, ``zwgk serve`` and ``zwgk demo``: the workbench, one office machine's services, the demo."""
 
+import os
 from datetime import date
 from typing import Annotated
 
@@ -9,6 +10,10 @@ from models.stages import Stage
 from zwgk.cli.common import Db, console, date_option, use_database
 from zwgk.core.settings import get_settings
 
+#: The workbench's processes by default: one per processor, at most four (each may take
+#: ZWGK_HASH_MEMORY_MB for password hashes).
+DEFAULT_WORKERS = min(4, os.cpu_count() or 1)
+
 WebPort = Annotated[int, typer.Option("--web-port", help="工作台端口")]
 
 
@@ -16,16 +21,28 @@ def web(
     host: Annotated[str, typer.Option("--host", help="监听地址（默认仅本机）")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="端口")] = 8040,
     today: Annotated[date | None, date_option("工作台按此日期办理（演示、补办；默认今天）", "--today")] = None,
+    workers: Annotated[int, typer.Option(
+        "--workers", min=1, max=16, help="工作进程数（默认为处理器个数，最多 4）：报送截止日许多单位同时上传时，"
+                                         "每个处理器一个进程")] = DEFAULT_WORKERS,
     db: Db = None,
 ) -> None:
     """启动工作台（浏览器访问，各人以本人账户登录办理）/ serve the workbench."""
     import uvicorn
 
-    from zwgk.web.app import create_app
+    from zwgk.web.app import TODAY_VARIABLE, create_app, prepare_database
 
     use_database(db)
-    console.print(f"工作台：http://{host}:{port}/ （Ctrl-C 停止）", markup=False)
-    uvicorn.run(create_app(today=today), host=host, port=port, log_level="warning")
+    console.print(f"工作台：http://{host}:{port}/ （{workers} 个工作进程，Ctrl-C 停止）", markup=False)
+    if workers == 1:
+        uvicorn.run(create_app(today=today), host=host, port=port, log_level="warning")
+        return
+    # One Python process uses one processor at a time: a deadline-day crowd is served by as many
+    # processes as there are processors. The schema is made once here, before they start.
+    prepare_database()
+    if today is not None:
+        os.environ[TODAY_VARIABLE] = today.isoformat()
+    uvicorn.run("zwgk.web.app:app_from_environment", factory=True, workers=workers, host=host, port=port,
+                log_level="warning")
 
 
 def serve(

@@ -6,6 +6,7 @@ Prefect is imported inside the functions that need it, so that commands which ru
 deployed run is resumed through the server's REST API (zwgk.runner.prefect_api), without it too.
 """
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date
 
@@ -16,9 +17,10 @@ from models.stages import Stage
 from zwgk.adapters.db import session_scope
 from zwgk.core.actors import OFFICE_ACTOR
 from zwgk.core.clock import office_today
+from zwgk.core.settings import get_settings
 from zwgk.cycle import gates, steps
 from zwgk.runner import prefect_api, warm
-from zwgk.runner.local_server import ensure_server
+from zwgk.runner.local_server import ensure_server, locked, prefect_home
 from zwgk.setup.readiness import require_ready
 
 DEPLOYMENT = "annual-assessment/annual-assessment"
@@ -142,6 +144,14 @@ def _refuse_today_for_deployment(flow_run_id: str | None, today: date | None) ->
 def _run_here(year: int, today: date | None, started_by: str) -> RunInfo:
     """Run the annual flow on this machine against its shared local Prefect server
     (zwgk.runner.local_server), found or started, never a temporary server of its own; in the
-    warm runner when one is up (zwgk.runner.warm), else in this process."""
-    ran = warm.run(ensure_server(), year, today, started_by)
+    warm runner when one is up (zwgk.runner.warm), else in this process.
+
+    One run of a year's cycle at a time on this machine: the workbench's processes, a clerk's
+    command and the sweep may all want to carry the same cycle on at once; the later ones wait,
+    then find it where the first left it.
+    """
+    api = ensure_server()
+    database = hashlib.sha256(get_settings().database_url.encode()).hexdigest()[:16]
+    with locked(prefect_home() / f"zwgk-run-{database}-{year}.lock"):
+        ran = warm.run(api, year, today, started_by)
     return RunInfo(ran.flow_run_id, None, ran.outcome)

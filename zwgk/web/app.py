@@ -1,5 +1,6 @@
 """The workbench application: ``create_app()`` for ``zwgk web`` and the tests."""
 
+import os
 from datetime import date
 from pathlib import Path
 
@@ -19,12 +20,18 @@ from zwgk.web.limits import UploadLimit
 from zwgk.web.routes import auth, cycles, group, reports, sites, units
 
 
-def create_app(*, today: date | None = None) -> FastAPI:
-    """The workbench on the configured database; ``today`` makes it act as of that day."""
+def prepare_database() -> str:
+    """The configured database's schema brought up to date, and the key that signs session
+    cookies (made once and kept there when not configured)."""
     engine = get_engine(get_settings().database_url)
     init_schema(engine)
     with Session(engine) as session:
-        key = secret_key(session)
+        return secret_key(session)
+
+
+def create_app(*, today: date | None = None) -> FastAPI:
+    """The workbench on the configured database; ``today`` makes it act as of that day."""
+    key = prepare_database()
     app = FastAPI(title="zwgk 工作台", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.today = today
     app.state.runner = CycleRunner(today)
@@ -41,3 +48,15 @@ def create_app(*, today: date | None = None) -> FastAPI:
         app.include_router(module.router)
     errors.install(app)
     return app
+
+
+#: How `zwgk web --workers N` tells its worker processes the day it acts as (they build the
+#: application themselves, from this module).
+TODAY_VARIABLE = "ZWGK_WEB_TODAY"
+
+
+def app_from_environment() -> FastAPI:
+    """The workbench of one worker process of `zwgk web --workers N`, as of ``ZWGK_WEB_TODAY``."""
+    today = os.environ.get(TODAY_VARIABLE)
+    return create_app(today=date.fromisoformat(today) if today else None)
+
