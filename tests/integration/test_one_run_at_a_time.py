@@ -20,6 +20,7 @@ def test_runs_of_one_year_wait_for_each_other_and_other_years_do_not(
 
     def run(_api: str, year: int, _today: date | None, _by: str) -> warm.Ran:
         begun = time.monotonic()
+        assert runs.running_on_this_machine(year)  # what every process's cycle page asks
         if year == 2024:
             other_year_ran.set()
         else:  # 2024's run happens while this one holds 2025's lock, or never
@@ -37,3 +38,4 @@ def test_runs_of_one_year_wait_for_each_other_and_other_years_do_not(
     (_, _, first_end), (_, second_begun, _) = sorted(span for span in spans if span[0] == 2025)
     assert second_begun >= first_end  # the second run of 2025 began after the first ended
     assert len(spans) == 3
+    assert not runs.running_on_this_machine(2025) and not runs.running_on_this_machine(2024)

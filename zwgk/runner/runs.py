@@ -9,6 +9,7 @@ deployed run is resumed through the server's REST API (zwgk.runner.prefect_api),
 import hashlib
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from sqlmodel import Session, select
 
@@ -151,7 +152,21 @@ def _run_here(year: int, today: date | None, started_by: str) -> RunInfo:
     then find it where the first left it.
     """
     api = ensure_server()
-    database = hashlib.sha256(get_settings().database_url.encode()).hexdigest()[:16]
-    with locked(prefect_home() / f"zwgk-run-{database}-{year}.lock"):
+    with locked(_run_lock(year)):
         ran = warm.run(api, year, today, started_by)
     return RunInfo(ran.flow_run_id, None, ran.outcome)
+
+
+def _run_lock(year: int) -> Path:
+    database = hashlib.sha256(get_settings().database_url.encode()).hexdigest()[:16]
+    return prefect_home() / f"zwgk-run-{database}-{year}.lock"
+
+
+def running_on_this_machine(year: int) -> bool:
+    """Whether a run of the year's cycle is under way on this machine, in any process (the
+    workbench's others, a command, a sweep): its lock is held."""
+    try:
+        with locked(_run_lock(year), wait=False):
+            return False
+    except BlockingIOError:
+        return True

@@ -79,9 +79,11 @@ class CycleRunner:
         threading.Thread(target=self._work, args=(year, cycle, action), name=f"zwgk-run-{year}").start()
 
     def running(self, year: int) -> bool:
-        """Whether the run of ``year`` is being carried on now."""
+        """Whether the run of ``year`` is being carried on now, by this process or another one
+        on the machine (the workbench's other processes, a command)."""
         with self._lock:
-            return year in self._cycles and self._cycles[year].running
+            here = year in self._cycles and self._cycles[year].running
+        return here or runs.running_on_this_machine(year)
 
     def last_error(self, year: int) -> str | None:
         """Why the last background run of ``year`` failed, if it did."""
