@@ -7,9 +7,11 @@ from pathlib import Path
 
 from sqlmodel import Session, col, select
 
-from models.assessment import Assessment
+from models.assessment import Assessment, SelfCheckStatus
 from models.audit import record
 from models.cycle import Cycle, get_cycle
+from models.deadlines import Deadline, DeadlineState
+from models.rectification import RectificationItem, RectificationState
 from models.stages import STAGE_LABELS, Stage
 from models.text import clean_text
 from models.units import Category, Unit, list_categories
@@ -207,3 +209,36 @@ def assessed_unit(session: Session, *, year: int, unit_name: str) -> AssessedUni
         raise IntakeError(f"单位“{name}”{why} (unit not assessed in {year})；"
                           f"请用 zwgk units list 查看单位名称")
     return AssessedUnit(cycle=cycle, assessment=row[0], unit=row[1])
+
+
+def latest_cycle_of_unit(session: Session, unit_id: int) -> Cycle | None:
+    """The most recent cycle that assesses the unit (a withdrawn one does not count)."""
+    return session.exec(select(Cycle).join(Assessment, col(Assessment.cycle_id) == Cycle.id)
+                        .where(Assessment.unit_id == unit_id, Cycle.stage != Stage.WITHDRAWN)
+                        .order_by(col(Cycle.year).desc())).first()
+
+
+def cycles_asking_unit(session: Session, unit_id: int) -> list[Cycle]:
+    """Every cycle that still asks something of the unit, newest first: an open or overdue
+    deadline, a self-check not yet sent while self-checks are open, a rectification not yet
+    verified; and the latest cycle whose scheme was issued, to show where it stands. A cycle
+    whose scheme is still a draft is not shown to units: they have not been told of it."""
+    assessed = session.exec(select(Cycle, Assessment).join(Assessment, col(Assessment.cycle_id) == Cycle.id)
+                            .where(Assessment.unit_id == unit_id, Cycle.stage != Stage.WITHDRAWN)
+                            .order_by(col(Cycle.year).desc())).all()
+    waiting = set(session.exec(select(Deadline.cycle_id).where(
+        Deadline.unit_id == unit_id, col(Deadline.state).in_([DeadlineState.OPEN, DeadlineState.OVERDUE]))).all())
+    rectifying = set(session.exec(select(Assessment.cycle_id).join(
+        RectificationItem, col(RectificationItem.assessment_id) == Assessment.id).where(
+        Assessment.unit_id == unit_id, RectificationItem.state != RectificationState.VERIFIED)).all())
+    latest = next((cycle.id for cycle, _ in assessed if cycle.stage is not Stage.DRAFT), None)
+    return [cycle for cycle, assessment in assessed
+            if cycle.id in (waiting | rectifying | {latest})
+            or (cycle.stage is Stage.SELF_CHECK and assessment.self_check_status is SelfCheckStatus.PENDING)]
+
+
+def unit_cycle(session: Session, unit_id: int, year: int) -> Cycle | None:
+    """The cycle of ``year`` if it assesses the unit and is not withdrawn."""
+    return session.exec(select(Cycle).join(Assessment, col(Assessment.cycle_id) == Cycle.id)
+                        .where(Assessment.unit_id == unit_id, Cycle.year == year,
+                               Cycle.stage != Stage.WITHDRAWN)).first()

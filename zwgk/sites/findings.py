@@ -14,6 +14,7 @@ from models.sites import (
     SEVERITY_LABELS,
     FindingRule,
     Severity,
+    SiteEvidence,
     SiteFinding,
 )
 from models.units import Unit
@@ -159,3 +160,16 @@ def list_findings(session: Session, *, on: date | None = None, unit_id: int | No
 def counts_by_severity(views: list[FindingView]) -> dict[str, int]:
     """How many findings of each severity (veto, warning, problem)."""
     return {severity.value: sum(1 for v in views if v.severity is severity) for severity in SEVERITY_ORDER}
+
+
+def readable_evidence(session: Session, sha256: str, *, unit_id: int | None) -> SiteEvidence | None:
+    """The page kept as ``sha256`` if the reader may have it: the office (``unit_id`` None) any
+    page, a unit's contact only the evidence of its own findings; None otherwise, or when no
+    such page is kept (the reader cannot tell which)."""
+    kept = session.exec(select(SiteEvidence).where(SiteEvidence.sha256 == sha256)).first()
+    if kept is None or unit_id is None:
+        return kept
+    own = session.exec(select(SiteFinding.id).where(SiteFinding.evidence_sha256 == sha256,
+                                                    SiteFinding.unit_id == unit_id)).first()
+    return kept if own is not None else None
+

@@ -28,7 +28,7 @@ from zwgk.reports.findings import (
     versions_of,
 )
 from zwgk.reports.handin import ReportRefused, hand_in, version_file
-from zwgk.web import read_models
+from zwgk.setup.units import latest_cycle_of_unit
 from zwgk.web.auth import (
     Caller,
     Refused,
@@ -51,7 +51,7 @@ EARLIEST_YEAR = 2008  # the first year of reports under the 条例
 def _report_year(request: Request, session: Session, unit: Unit, year: int | None) -> int:
     """The year asked for, else the unit's latest assessment year, else last year."""
     if year is None:
-        cycle = read_models.latest_cycle_of_unit(session, unit.id)  # type: ignore[arg-type]
+        cycle = latest_cycle_of_unit(session, unit.id)  # type: ignore[arg-type]
         year = cycle.year if cycle is not None else today(request).year - 1
     if not EARLIEST_YEAR <= year <= today(request).year:
         raise Refused(404, "没有这一年度的年报 (no such year)")

@@ -7,15 +7,14 @@ from decimal import Decimal, InvalidOperation
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from models.cycle import CycleNotFound
-from models.sites import SiteEvidence, SiteFinding
 from zwgk.core.errors import IntakeError
 from zwgk.core.permissions import Action, may
 from zwgk.core.settings import get_settings
 from zwgk.sites.confirm import confirm_findings
-from zwgk.sites.findings import list_findings
+from zwgk.sites.findings import list_findings, readable_evidence
 from zwgk.sites.overview import unit_sites
 from zwgk.sites.report import issue_site_report, month_of, previous_month, site_reports
 from zwgk.web.auth import (
@@ -85,14 +84,11 @@ def sites_report(request: Request, month: str = Form(""), caller: Caller = Depen
 def evidence(sha256: str, caller: Caller = Depends(page_caller), session: Session = Depends(db_session)) -> Response:
     """A kept page, as a download (never shown as a page of the workbench: it holds another
     site's scripts). A unit's contact gets only the evidence of its own findings."""
-    kept = session.exec(select(SiteEvidence).where(SiteEvidence.sha256 == sha256)).first() \
-        if SHA256.match(sha256) else None
+    office = may(caller.actor, Action.READ_DASHBOARD)
+    if not SHA256.match(sha256) or not (office or caller.actor.unit_id is not None):
+        raise not_found()
+    kept = readable_evidence(session, sha256, unit_id=None if office else caller.actor.unit_id)
     if kept is None:
         raise not_found()
-    if not may(caller.actor, Action.READ_DASHBOARD):
-        own = session.exec(select(SiteFinding.id).where(SiteFinding.evidence_sha256 == sha256,
-                                                        SiteFinding.unit_id == caller.actor.unit_id)).first()
-        if caller.actor.unit_id is None or own is None:
-            raise not_found()
     return FileResponse(get_settings().out_dir / kept.path, filename=f"网页快照-{sha256[:12]}.html",
                         media_type="application/octet-stream", headers={"X-Content-Type-Options": "nosniff"})

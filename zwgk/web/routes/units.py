@@ -17,6 +17,7 @@ from zwgk.intake import submissions
 from zwgk.intake.self_check import form_path, write_self_check_forms
 from zwgk.intake.uploads import EXTENSIONS, MEDIA_TYPES, UploadRefused, upload_file
 from zwgk.rectification.lifecycle import RectificationRefused
+from zwgk.setup.units import cycles_asking_unit, unit_cycle
 from zwgk.sites.overview import unit_sites
 from zwgk.web import read_models
 from zwgk.web.auth import (
@@ -52,7 +53,7 @@ def _unit_page(request: Request, caller: Caller, session: Session, unit: Unit, *
     """The unit's page: every cycle that still asks something of it, newest first."""
     extra["sites"] = unit_sites(session, today=today(request), unit_id=unit.id)
     cycles = [read_models.unit_overview(session, cycle=cycle, unit=unit)
-              for cycle in read_models.cycles_asking_unit(session, unit.id)]  # type: ignore[arg-type]
+              for cycle in cycles_asking_unit(session, unit.id)]  # type: ignore[arg-type]
     return page(request, "unit.html", caller, status=status, unit=unit, cycles=cycles, **extra)
 
 
@@ -65,11 +66,11 @@ def _year(session: Session, unit: Unit, year: int | None) -> int:
     """The year an upload or a form is for: the one the page named, else the newest cycle that
     asks something of the unit; 404 when the unit is not assessed in that year."""
     if year is None:
-        asking = read_models.cycles_asking_unit(session, unit.id)  # type: ignore[arg-type]
+        asking = cycles_asking_unit(session, unit.id)  # type: ignore[arg-type]
         if not asking:
             raise Refused(404, "该单位尚未参加年度考核 (not assessed yet)")
         return asking[0].year
-    if read_models.unit_cycle(session, unit.id, year) is None:  # type: ignore[arg-type]
+    if unit_cycle(session, unit.id, year) is None:  # type: ignore[arg-type]
         raise Refused(404, f"该单位没有 {year} 年度考核 (not assessed in {year})")
     return year
 
