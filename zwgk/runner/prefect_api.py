@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from zwgk.adapters.http import send_json
+from zwgk.runner.local_server import prefect_home
 
 #: Answers of a busy server that are tried again (as Prefect's own client does), and how often.
 RETRIED = (429, 502, 503)
@@ -44,8 +45,7 @@ def _settings_beyond_environment() -> bool:
     would cost the command its import (1–2 s) for nothing."""
     if os.environ.get("PREFECT_PROFILE", "ephemeral") != "ephemeral":
         return True
-    home = Path(os.environ.get("PREFECT_HOME") or "~/.prefect").expanduser()
-    candidates = {Path(os.environ.get("PREFECT_PROFILES_PATH") or home / "profiles.toml"): "API_URL",
+    candidates = {Path(os.environ.get("PREFECT_PROFILES_PATH") or prefect_home() / "profiles.toml"): "API_URL",
                   Path("~/.prefect/profiles.toml").expanduser(): "API_URL", Path(".env"): "PREFECT_",
                   Path("prefect.toml"): "", Path("pyproject.toml"): "[tool.prefect"}
     for path, mark in candidates.items():
