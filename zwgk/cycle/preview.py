@@ -31,11 +31,6 @@ class StartPreview:
     deciders: str = ""
 
     @property
-    def startable(self) -> bool:
-        """True when nothing stands in the way of the start."""
-        return not self.refusal and not self.missing
-
-    @property
     def unit_count(self) -> int:
         """How many units the cycle will assess (and notify)."""
         return sum(count for _, count in self.units)
