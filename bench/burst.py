@@ -245,7 +245,7 @@ def main() -> None:
     parser.add_argument("--evidence-kb", type=int, default=1024)
     parser.add_argument("--db", help="an empty database (default: SQLite in a temporary folder)")
     parser.add_argument("--workers", type=int, default=min(4, os.cpu_count() or 1),
-                        help="the workbench's processes (default: as `zwgk web`, one per processor, at most 4)")
+                        help="the workbench's processes (default: one per processor, at most 4)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="zwgk-burst-") as temp:
         folder = Path(temp)

@@ -10,10 +10,6 @@ from models.stages import Stage
 from zwgk.cli.common import Db, console, date_option, use_database
 from zwgk.core.settings import get_settings
 
-#: The workbench's processes by default: one per processor, at most four (each may take
-#: ZWGK_HASH_MEMORY_MB for password hashes).
-DEFAULT_WORKERS = min(4, os.cpu_count() or 1)
-
 WebPort = Annotated[int, typer.Option("--web-port", help="工作台端口")]
 
 
@@ -22,8 +18,8 @@ def web(
     port: Annotated[int, typer.Option("--port", help="端口")] = 8040,
     today: Annotated[date | None, date_option("工作台按此日期办理（演示、补办；默认今天）", "--today")] = None,
     workers: Annotated[int, typer.Option(
-        "--workers", min=1, max=16, help="工作进程数（默认为处理器个数，最多 4）：报送截止日许多单位同时上传时，"
-                                         "每个处理器一个进程")] = DEFAULT_WORKERS,
+        "--workers", min=1, max=16, help="工作进程数（默认 1）：报送截止日许多单位同时上传时，"
+                                         "每个处理器一个进程（如双核用 2）")] = 1,
     db: Db = None,
 ) -> None:
     """启动工作台（浏览器访问，各人以本人账户登录办理）/ serve the workbench."""
